@@ -1,0 +1,41 @@
+# `make test` and `make demo` work on a fresh clone with python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+RC := $(BIN)/restore-contracts
+DEMO := demo-out
+
+.PHONY: test lint types schemas-check pytest demo schemas bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: lint types schemas-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy --strict src
+
+schemas-check: $(STAMP)
+	$(RC) schemas --check
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+schemas: $(STAMP)
+	$(RC) schemas --out schemas
+
+demo: $(STAMP)
+	$(RC) schemas --out $(DEMO)/schemas
+	$(RC) statuses
+	$(RC) derivations
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

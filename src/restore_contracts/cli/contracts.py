@@ -1,0 +1,158 @@
+"""Commands about the contracts themselves: schemas, statuses, derivations, fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from restore_contracts.cli._context import assumptions_from
+from restore_contracts.config import Assumptions
+from restore_contracts.contracts import CONTRACTS
+from restore_contracts.contracts.status import STATUS_GROUPS, DecisionState
+from restore_contracts.derivations import (
+    TableRow,
+    attention_table,
+    decision_table,
+    evidence_table,
+    operation_run_proof_table,
+)
+from restore_contracts.provenance import Provenance, field_provenance, note_of
+from restore_contracts.schemas import check_schemas, write_schemas
+
+FORMAT = click.Choice(["text", "json"])
+
+
+@click.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Write the schemas here."
+)
+@click.option("--check", is_flag=True, help="Exit 1 naming each file that differs from the models.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Directory --check compares against.",
+)
+def schemas(out: Path | None, check: bool, directory: Path) -> None:
+    """Write or check the JSON Schemas (draft 2020-12) of every contract."""
+    if out is None and not check:
+        raise click.UsageError("give --out DIR to write the schemas or --check to compare them")
+    if out is not None:
+        for path in write_schemas(out):
+            click.echo(f"wrote {path}")
+    if check:
+        drifts = check_schemas(directory)
+        for drift in drifts:
+            click.echo(f"{directory / drift.filename}: {drift.reason}", err=True)
+        if drifts:
+            click.echo(
+                f"schemas are out of date: run `restore-contracts schemas --out {directory}`",
+                err=True,
+            )
+            raise SystemExit(1)
+        click.echo(f"{directory}: {len(CONTRACTS)} schemas match the models")
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+@click.pass_context
+def statuses(ctx: click.Context, fmt: str) -> None:
+    """Print the status taxonomy: group, legacy mapping and decision state of each status."""
+    assumptions = assumptions_from(ctx)
+    rows = [
+        {
+            "status": status.value,
+            "group": group.value,
+            "resolves_to": assumptions.effective_status(status).value,
+            "decision_state": assumptions.decision_states[status].value,
+        }
+        for status, group in STATUS_GROUPS.items()
+    ]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"statuses": rows, "dry_run_decision_state": DecisionState.PREVIEW_ONLY.value},
+                indent=2,
+            )
+        )
+        return
+    header = ("status", "group (repo-verified)", "resolves to (assumed)", "decision (assumed)")
+    click.echo("".join(f"{h:<24}" for h in header).rstrip())
+    for row in rows:
+        click.echo(
+            f"{row['status']:<24}{row['group']:<24}{row['resolves_to']:<24}{row['decision_state']}"
+        )
+    click.echo(f"dry runs: decision state {DecisionState.PREVIEW_ONLY.value} (assumed)")
+
+
+def derivation_tables(assumptions: Assumptions) -> dict[str, list[TableRow]]:
+    """Every derivation's rule table, by derivation name."""
+    return {
+        "decision_state": decision_table(assumptions),
+        "attention": attention_table(assumptions),
+        "operation_run_proof": operation_run_proof_table(assumptions),
+        "evidence": evidence_table(assumptions),
+    }
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+@click.pass_context
+def derivations(ctx: click.Context, fmt: str) -> None:
+    """Print the rule table of every derivation, as the current configuration executes it."""
+    tables = derivation_tables(assumptions_from(ctx))
+    if fmt == "json":
+        payload = {
+            name: [
+                {"rule": r.rule, "when": r.when, "then": r.then, "provenance": r.provenance.value}
+                for r in rows
+            ]
+            for name, rows in tables.items()
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    for name, rows in tables.items():
+        click.echo(f"== {name}")
+        for r in rows:
+            click.echo(f"  {r.rule:<5} [{r.provenance.value}] if {r.when} -> {r.then}")
+
+
+@click.command()
+@click.argument("contract", required=False, type=click.Choice(sorted(CONTRACTS)))
+@click.option(
+    "--provenance",
+    "label",
+    type=click.Choice([p.value for p in Provenance]),
+    help="Only fields with this label.",
+)
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+def fields(contract: str | None, label: str | None, fmt: str) -> None:
+    """List contract fields with their provenance (e.g. every assumed field)."""
+    names = [contract] if contract else list(CONTRACTS)
+    rows = []
+    for name in names:
+        model = CONTRACTS[name]
+        for field_name, prov in field_provenance(model).items():
+            if label and prov.value != label:
+                continue
+            rows.append(
+                {
+                    "contract": name,
+                    "field": field_name,
+                    "provenance": prov.value,
+                    "note": note_of(model, field_name),
+                }
+            )
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        note = f"  ({row['note']})" if row["note"] else ""
+        click.echo(f"{row['contract']}.{row['field']:<28} {row['provenance']}{note}")
+
+
+__all__ = ("derivation_tables", "derivations", "fields", "schemas", "statuses")

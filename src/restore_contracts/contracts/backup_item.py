@@ -1,0 +1,36 @@
+"""The ``backup_items`` row: one captured Intune policy in a backup set.
+
+``requested_items`` and the keys of ``results.items`` are backup item ids
+(repo-verified); the item's own columns are assumed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from restore_contracts.contracts._types import ContractModel, Id, JsonText, Timestamp
+from restore_contracts.provenance import Provenance, field
+
+A = Provenance.ASSUMED
+
+TABLE = "backup_items"
+
+
+class BackupItem(ContractModel):
+    """One row of ``backup_items``."""
+
+    id: Id = field(Provenance.REPO_VERIFIED, "Primary key; restore item ids point here.")
+    backup_set_id: Id = field(A, "Set the item belongs to.")
+    policy_identifier: str | None = field(A, "Graph id of the captured policy.", default=None)
+    policy_type: str = field(A, "Intune policy type.")
+    display_name: str | None = field(A, "Policy display name.", default=None)
+    platform: str | None = field(A, "Target platform.", default=None)
+    payload: Annotated[dict[str, Any] | None, JsonText()] = field(
+        A, "Captured Graph payload.", default=None
+    )
+    captured_at: Timestamp | None = field(A, "When the policy was captured.", default=None)
+    created_at: Timestamp | None = field(A, "Row creation time.", default=None)
+    updated_at: Timestamp | None = field(A, "Row update time.", default=None)
+
+
+__all__ = ("TABLE", "BackupItem")

@@ -1,0 +1,68 @@
+"""``restore_runs.results``: what execution did to each foundation and each item.
+
+The container shape is repo-verified (``RestoreService`` writes
+``results.foundations`` as a list and ``results.items`` as a map keyed by
+``backup_item_id``); the keys inside one entry are this toolkit's assumption,
+so entries keep any key they carry and only the assumed ones are typed.
+"""
+
+from __future__ import annotations
+
+from restore_contracts.contracts._types import ContractModel, ItemKey
+from restore_contracts.provenance import Provenance, field
+
+A = Provenance.ASSUMED
+
+ITEM_OUTCOME_STATUSES = ("succeeded", "failed", "skipped", "partial", "non_applied")
+"""Assumed vocabulary of ``results.items.*.status`` (mirrors the metadata counts)."""
+
+FOUNDATION_DECISIONS = ("created", "mapped_existing", "skipped", "failed")
+"""Assumed vocabulary of ``results.foundations[*].decision``."""
+
+
+class FoundationEntry(ContractModel):
+    """One foundation object (scope tag, assignment filter, ...) handled before the items."""
+
+    type: str = field(A, "Foundation kind, e.g. scopeTag or assignmentFilter.")
+    source_id: str | None = field(A, "Id of the object in the backup.", default=None)
+    source_name: str | None = field(A, "Display name in the backup.", default=None)
+    target_id: str | None = field(A, "Id of the object in the target tenant.", default=None)
+    decision: str = field(
+        A, "What execution did with the foundation.", vocabulary=FOUNDATION_DECISIONS
+    )
+    reason: str | None = field(A, "Why it was skipped or failed.", default=None)
+
+
+class ItemOutcome(ContractModel):
+    """The outcome of restoring one backup item (an "item outcome array")."""
+
+    status: str = field(A, "Outcome of the item.", vocabulary=ITEM_OUTCOME_STATUSES)
+    policy_type: str | None = field(A, "Intune policy type of the item.", default=None)
+    display_name: str | None = field(A, "Policy display name.", default=None)
+    policy_identifier: str | None = field(A, "Graph id of the policy.", default=None)
+    reason: str | None = field(A, "Why the item failed, was skipped or not applied.", default=None)
+    http_status: int | None = field(A, "HTTP status of the failing Graph call.", default=None)
+    graph_request_id: str | None = field(A, "Graph request-id of the last call.", default=None)
+    duration_ms: int | None = field(A, "Time spent on the item.", default=None, ge=0)
+
+
+class RestoreRunResults(ContractModel):
+    """The ``results`` JSON column of a restore run."""
+
+    foundations: list[FoundationEntry] = field(
+        Provenance.REPO_VERIFIED, "List of foundation entries.", default_factory=list
+    )
+    items: dict[ItemKey, ItemOutcome] = field(
+        Provenance.REPO_VERIFIED,
+        "Item outcomes keyed by backup_item_id.",
+        default_factory=dict,
+    )
+
+
+__all__ = (
+    "FOUNDATION_DECISIONS",
+    "ITEM_OUTCOME_STATUSES",
+    "FoundationEntry",
+    "ItemOutcome",
+    "RestoreRunResults",
+)
