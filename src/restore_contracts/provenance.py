@@ -36,6 +36,7 @@ def field(
     default: Any = ...,
     note: str | None = None,
     vocabulary: Iterable[str] | None = None,
+    schema: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
     """A pydantic ``Field`` that carries its provenance into the JSON Schema.
@@ -43,8 +44,10 @@ def field(
     ``vocabulary`` lists an assumed set of values as an annotation
     (``x-vocabulary``) instead of an ``enum``: the values are checked by
     configurable validator rules, not baked into the contract as fact.
+    ``schema`` adds keywords the model enforces but pydantic cannot express.
     """
-    extra: dict[str, Any] = {PROVENANCE_KEY: provenance.value}
+    extra: dict[str, Any] = dict(schema or {})
+    extra[PROVENANCE_KEY] = provenance.value
     if note is not None:
         extra[NOTE_KEY] = note
     if vocabulary is not None:

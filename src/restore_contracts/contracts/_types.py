@@ -29,13 +29,16 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 TIMESTAMP_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}"
-    r"(\.[0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+    r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"[ T]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]{1,9}))?"
+    r"(Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?$"
 )
-_TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
+"""One pattern for the model and the schema (ECMA 262 and Python agree on it).
+
+A regular expression cannot know that February has no 30th: such a value
+passes the schema and is rejected by the model, the one documented gap.
+"""
+_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
 _TRUE_TEXT = ("t", "true", "TRUE", "1")
 _FALSE_TEXT = ("f", "false", "FALSE", "0")
 _ID_PATTERN = r"^[1-9][0-9]{0,17}$"
@@ -58,7 +61,7 @@ def parse_timestamp(value: Any) -> Any:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if not isinstance(value, str):
         return value
-    match = _TIMESTAMP_RE.match(value.strip())
+    match = _TIMESTAMP_RE.match(value)
     if match is None:
         raise ValueError(
             "expected a timestamp as 'Y-m-d H:i:s', with fractional seconds, "
@@ -90,11 +93,18 @@ def format_timestamp(value: datetime) -> str:
     return text
 
 
+def integral(value: Any) -> Any:
+    """Read ``3.0`` as ``3``: JSON Schema cannot tell them apart, so neither does the model."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def parse_bool(value: Any) -> Any:
     """Accept true/false, 0/1 and the text forms PostgreSQL and CSV exports use."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and value in (0, 1):
+    if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
         if value in _TRUE_TEXT:
@@ -108,7 +118,7 @@ def parse_id(value: Any) -> Any:
     """Accept an id as an integer or as its decimal text (CSV cells are text)."""
     if isinstance(value, str) and re.match(_ID_PATTERN, value):
         return int(value)
-    return value
+    return integral(value)
 
 
 def decode_json_text(value: Any) -> Any:
@@ -168,6 +178,12 @@ Bool = Annotated[
 ]
 """A boolean column as any database or CSV export writes it."""
 
+Int = Annotated[int, BeforeValidator(integral)]
+"""An integer inside a JSON document (``3.0`` included, as JSON Schema reads it)."""
+
+Count = Annotated[int, Field(ge=0), BeforeValidator(integral)]
+"""A non-negative integer inside a JSON document."""
+
 ItemKey = Annotated[str, Field(pattern=_ID_PATTERN)]
 """A backup item id used as a JSON object key (always text)."""
 
@@ -190,12 +206,15 @@ __all__ = (
     "TIMESTAMP_PATTERN",
     "Bool",
     "ContractModel",
+    "Count",
     "Id",
+    "Int",
     "ItemKey",
     "JsonText",
     "Timestamp",
     "decode_json_text",
     "format_timestamp",
+    "integral",
     "parse_bool",
     "parse_id",
     "parse_timestamp",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from restore_contracts.contracts._types import ContractModel, Timestamp
+from restore_contracts.contracts._types import ContractModel, Count, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -26,7 +26,7 @@ class Basis(ContractModel):
 
     fingerprint: str | None = field(A, "Hash of the selection the step saw.", default=None)
     recorded_at: Timestamp | None = field(A, "When the step was recorded.", default=None)
-    item_count: int | None = field(A, "Items the step covered.", default=None, ge=0)
+    item_count: Count | None = field(A, "Items the step covered.", default=None)
 
 
 class ExecutionSafetySnapshot(ContractModel):
@@ -40,14 +40,14 @@ class ExecutionSafetySnapshot(ContractModel):
 class RestoreRunMetadata(ContractModel):
     """The ``metadata`` JSON column of a restore run."""
 
-    total: int | None = field(R, "Items in the run.", default=None, ge=0, note=COUNT_NOTE)
-    succeeded: int | None = field(R, "Items applied.", default=None, ge=0, note=COUNT_NOTE)
-    failed: int | None = field(R, "Items that failed.", default=None, ge=0, note=COUNT_NOTE)
-    skipped: int | None = field(R, "Items skipped.", default=None, ge=0, note=COUNT_NOTE)
-    partial: int | None = field(R, "Items partly applied.", default=None, ge=0, note=COUNT_NOTE)
-    non_applied: int | None = field(R, "Items not applied.", default=None, ge=0, note=COUNT_NOTE)
-    foundations_skipped: int | None = field(
-        R, "Foundation entries skipped.", default=None, ge=0, note=COUNT_NOTE
+    total: Count | None = field(R, "Items in the run.", default=None, note=COUNT_NOTE)
+    succeeded: Count | None = field(R, "Items applied.", default=None, note=COUNT_NOTE)
+    failed: Count | None = field(R, "Items that failed.", default=None, note=COUNT_NOTE)
+    skipped: Count | None = field(R, "Items skipped.", default=None, note=COUNT_NOTE)
+    partial: Count | None = field(R, "Items partly applied.", default=None, note=COUNT_NOTE)
+    non_applied: Count | None = field(R, "Items not applied.", default=None, note=COUNT_NOTE)
+    foundations_skipped: Count | None = field(
+        R, "Foundation entries skipped.", default=None, note=COUNT_NOTE
     )
     scope_basis: Basis | None = field(
         R, "Basis of the scope step.", default=None, note="key repo-verified; shape assumed"

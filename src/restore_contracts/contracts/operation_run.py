@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from restore_contracts.contracts._types import ContractModel, Id, JsonText, Timestamp
+from restore_contracts.contracts._types import ContractModel, Id, Int, JsonText, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 R = Provenance.REPO_VERIFIED
@@ -49,7 +49,7 @@ class OperationRun(ContractModel):
         vocabulary=OPERATION_RUN_OUTCOMES,
         note="class repo-verified; values assumed",
     )
-    summary_counts: Annotated[dict[str, int] | None, JsonText()] = field(
+    summary_counts: Annotated[dict[str, Int] | None, JsonText()] = field(
         A, "Counts the operation reports.", default=None
     )
     failure_summary: Annotated[list[dict[str, Any]] | None, JsonText()] = field(

@@ -27,7 +27,10 @@ class RestoreRunPreview(ContractModel):
 
     generated_at: Timestamp | None = field(A, "When the preview was computed.", default=None)
     items: dict[ItemKey, PreviewItem] = field(
-        A, "Planned actions keyed by backup_item_id.", default_factory=dict
+        A,
+        "Planned actions keyed by backup_item_id.",
+        default_factory=dict,
+        schema={"additionalProperties": False},
     )
 
 

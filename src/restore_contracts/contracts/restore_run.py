@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from restore_contracts.contracts._types import Bool, ContractModel, Id, JsonText, Timestamp
+from restore_contracts.contracts._types import Bool, ContractModel, Id, Int, JsonText, Timestamp
 from restore_contracts.contracts.metadata import RestoreRunMetadata
 from restore_contracts.contracts.preview import RestoreRunPreview
 from restore_contracts.contracts.results import RestoreRunResults
@@ -33,7 +33,7 @@ class RestoreRun(ContractModel):
     managed_environment_id: Id = field(R, "Tenant environment the run restores into.")
     workspace_id: Id = field(R, "Workspace that owns the run (tenant isolation).")
     backup_set_id: Id = field(R, "Backup set restored from (soft-deletable).")
-    requested_by: int | str | None = field(
+    requested_by: Int | str | None = field(
         R,
         "Who asked for the run.",
         default=None,

@@ -8,7 +8,7 @@ so entries keep any key they carry and only the assumed ones are typed.
 
 from __future__ import annotations
 
-from restore_contracts.contracts._types import ContractModel, ItemKey
+from restore_contracts.contracts._types import ContractModel, Count, Int, ItemKey
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -41,9 +41,9 @@ class ItemOutcome(ContractModel):
     display_name: str | None = field(A, "Policy display name.", default=None)
     policy_identifier: str | None = field(A, "Graph id of the policy.", default=None)
     reason: str | None = field(A, "Why the item failed, was skipped or not applied.", default=None)
-    http_status: int | None = field(A, "HTTP status of the failing Graph call.", default=None)
+    http_status: Int | None = field(A, "HTTP status of the failing Graph call.", default=None)
     graph_request_id: str | None = field(A, "Graph request-id of the last call.", default=None)
-    duration_ms: int | None = field(A, "Time spent on the item.", default=None, ge=0)
+    duration_ms: Count | None = field(A, "Time spent on the item.", default=None)
 
 
 class RestoreRunResults(ContractModel):
@@ -56,6 +56,7 @@ class RestoreRunResults(ContractModel):
         Provenance.REPO_VERIFIED,
         "Item outcomes keyed by backup_item_id.",
         default_factory=dict,
+        schema={"additionalProperties": False},
     )
 
 
