@@ -1,0 +1,252 @@
+"""One streaming pass over a source that gathers every figure the truth report needs.
+
+Operation runs and evidence snapshots are read first into compact indexes
+(the cross-table questions need them); restore runs are then streamed one at
+a time through the contract model and the derivations. Memory is bounded by
+those indexes and the example ids kept, never by the number of restore runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from restore_contracts.config import Assumptions, EvidencePolicy
+from restore_contracts.contracts import (
+    TABLE_MODELS,
+    EvidenceSnapshot,
+    OperationRun,
+    RestoreRun,
+    RestoreRunStatus,
+    StatusGroup,
+    group_of,
+)
+from restore_contracts.derivations import (
+    derive_attention_state,
+    derive_decision_state,
+    derive_evidence,
+    derive_operation_run_proof,
+    evidence_state_of,
+    select_snapshot,
+)
+from restore_contracts.truth._stats import Examples, Ratio
+from restore_contracts.validators.source import Source
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+LEGACY = (RestoreRunStatus.ABORTED, RestoreRunStatus.COMPLETED_WITH_ERRORS)
+
+
+def nullable_columns(model: type[BaseModel]) -> list[str]:
+    """Columns of a row model that may hold NULL (optional, defaulting to None)."""
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if not info.is_required() and info.default is None
+    ]
+
+
+def value_type(value: Any) -> str:
+    """How a requested_by value is typed: the seed leaves the column's type open."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, str):
+        if value.isdigit():
+            return "numeric_text"
+        if _EMAIL.match(value):
+            return "email"
+        return "text"
+    return type(value).__name__
+
+
+@dataclass(slots=True)
+class Figures:
+    """Everything counted in the pass, before it is shaped into answers."""
+
+    examples_limit: int
+    tables_present: list[str] = field(default_factory=list)
+    rows: Counter[str] = field(default_factory=Counter)
+    unreadable: Counter[str] = field(default_factory=Counter)
+    invalid: Counter[str] = field(default_factory=Counter)
+    non_null: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    requested_by_types: Counter[str] = field(default_factory=Counter)
+    snapshots_by_operation_run: dict[int, list[EvidenceSnapshot]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    operation_runs: dict[int, OperationRun] = field(default_factory=dict)
+    # evidence_for_executions
+    executions: Ratio = field(default_factory=Ratio)
+    executions_by_status: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    # operation_run_coverage
+    coverage: Ratio = field(default_factory=Ratio)
+    coverage_by_status: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    coverage_by_month: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    first_linked_created_at: datetime | None = None
+    # legacy_statuses
+    legacy_counts: Counter[str] = field(default_factory=Counter)
+    legacy_latest: dict[str, datetime] = field(default_factory=dict)
+    # distributions
+    statuses: Counter[str] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+    attention: Counter[str] = field(default_factory=Counter)
+    proof: Counter[str] = field(default_factory=Counter)
+    evidence: Counter[str] = field(default_factory=Counter)
+    examples: Examples = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.examples = Examples(self.examples_limit)
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any] | None) -> BaseModel | None:
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _read_table(source: Source, table: str, figures: Figures) -> Any:
+    """Yield valid rows of one table as models, counting rows, bad rows and non-nulls."""
+    model = TABLE_MODELS[table]
+    nullable = nullable_columns(model)
+    for record in source.records(table):
+        figures.rows[table] += 1
+        if record.problem is not None or record.data is None:
+            figures.unreadable[table] += 1
+            continue
+        row = _validated(model, record.data)
+        if row is None:
+            figures.invalid[table] += 1
+            continue
+        counter = figures.non_null[table]
+        for column in nullable:
+            if getattr(row, column) is not None:
+                counter[column] += 1
+        yield row
+
+
+def _observe_run(
+    run: RestoreRun,
+    figures: Figures,
+    assumptions: Assumptions,
+    policy: EvidencePolicy,
+    *,
+    have_operation_runs: bool,
+    have_snapshots: bool,
+) -> None:
+    status = run.status.value
+    linked = run.operation_run_id is not None
+    figures.requested_by_types[value_type(run.requested_by)] += 1
+    figures.statuses[status] += 1
+    figures.decisions[derive_decision_state(run, assumptions).value] += 1
+    figures.attention[derive_attention_state(run, assumptions).value] += 1
+    operation_run = figures.operation_runs.get(run.operation_run_id or 0)
+    figures.proof[
+        derive_operation_run_proof(
+            run, operation_run, assumptions, looked_up=have_operation_runs
+        ).value
+    ] += 1
+    if have_snapshots:
+        snapshots = figures.snapshots_by_operation_run.get(run.operation_run_id or 0, [])
+        figures.evidence[derive_evidence(run, snapshots, assumptions, policy)[0].value] += 1
+
+    figures.coverage.add(linked)
+    figures.coverage_by_status[status].add(linked)
+    month = run.created_at.strftime("%Y-%m") if run.created_at else "unknown"
+    figures.coverage_by_month[month].add(linked)
+    if (
+        linked
+        and run.created_at
+        and (
+            figures.first_linked_created_at is None
+            or run.created_at < figures.first_linked_created_at
+        )
+    ):
+        figures.first_linked_created_at = run.created_at
+    if not linked:
+        figures.examples.add("without_operation_run", run.id)
+
+    if run.status in LEGACY:
+        figures.legacy_counts[status] += 1
+        figures.examples.add(f"legacy:{status}", run.id)
+        latest = figures.legacy_latest.get(status)
+        if run.created_at and (latest is None or run.created_at > latest):
+            figures.legacy_latest[status] = run.created_at
+
+    executed = not run.is_dry_run and group_of(run.status) in (
+        StatusGroup.TERMINAL,
+        StatusGroup.LEGACY,
+    )
+    if executed and linked and have_snapshots:
+        has_evidence = bool(figures.snapshots_by_operation_run.get(run.operation_run_id or 0))
+        figures.executions.add(has_evidence)
+        figures.executions_by_status[status].add(has_evidence)
+        figures.examples.add("with_evidence" if has_evidence else "without_evidence", run.id)
+
+
+def collect(
+    source: Source, assumptions: Assumptions, policy: EvidencePolicy, examples: int
+) -> Figures:
+    """Read the source once (table by table) and count everything the questions need."""
+    figures = Figures(examples_limit=examples)
+    present = set(source.tables())
+    figures.tables_present = [t for t in TABLE_MODELS if t in present]
+    for table in figures.tables_present:
+        if table == "restore_runs":
+            continue
+        for row in _read_table(source, table, figures):
+            if isinstance(row, OperationRun):
+                figures.operation_runs[row.id] = row
+            elif isinstance(row, EvidenceSnapshot) and row.operation_run_id is not None:
+                figures.snapshots_by_operation_run[row.operation_run_id].append(row)
+    if "restore_runs" in present:
+        for run in _read_table(source, "restore_runs", figures):
+            assert isinstance(run, RestoreRun)
+            _observe_run(
+                run,
+                figures,
+                assumptions,
+                policy,
+                have_operation_runs="operation_runs" in present,
+                have_snapshots="evidence_snapshots" in present,
+            )
+    return figures
+
+
+def policy_disagreements(
+    figures: Figures, assumptions: Assumptions
+) -> tuple[int, int, Counter[str], list[int]]:
+    """Compare the two selection policies on every operation run with several snapshots.
+
+    Returns how many have several, in how many the policies pick different
+    snapshots, what latest_any would show in those, and example operation run ids.
+    """
+    several = 0
+    disagree = 0
+    shown: Counter[str] = Counter()
+    example_ids: list[int] = []
+    for op_id in sorted(figures.snapshots_by_operation_run):
+        snapshots = figures.snapshots_by_operation_run[op_id]
+        if len(snapshots) < 2:
+            continue
+        several += 1
+        active = select_snapshot(snapshots, EvidencePolicy.LATEST_ACTIVE, assumptions)
+        newest = select_snapshot(snapshots, EvidencePolicy.LATEST_ANY, assumptions)
+        if (active.id if active else None) != (newest.id if newest else None):
+            disagree += 1
+            shown[evidence_state_of(newest, assumptions).value] += 1
+            if len(example_ids) < figures.examples_limit:
+                example_ids.append(op_id)
+    return several, disagree, shown, example_ids
+
+
+__all__ = ("LEGACY", "Figures", "collect", "nullable_columns", "policy_disagreements", "value_type")
