@@ -25,7 +25,7 @@ from restore_contracts.validators.readers._common import (
 )
 from restore_contracts.validators.readers.csvcopy import csv_records
 from restore_contracts.validators.readers.jsondoc import document_kind, json_records, object_tables
-from restore_contracts.validators.readers.ndjson import ndjson_records
+from restore_contracts.validators.readers.ndjson import ndjson_lines, ndjson_records
 from restore_contracts.validators.source import Record, Source
 
 STDIN = "-"
@@ -93,6 +93,20 @@ class FileSource:
                     handle, table, self.name, self.meter, array_table=self._table
                 )
 
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, bytes]] | None:
+        """For NDJSON: (location, line, text) of every line, undecoded; else None.
+
+        An optional extension of :class:`Source`: the engine decodes and checks
+        canonical rows in one step when a source can hand it the text.
+        """
+        if self.format != "ndjson" or table not in self.tables():
+            return None
+        return self._lines()
+
+    def _lines(self) -> Iterator[tuple[str, int, bytes]]:
+        with self._open() as handle:
+            yield from ndjson_lines(handle, self.name, self.meter)
+
     def close(self) -> None:
         """Files are opened per pass and closed at its end; nothing stays open."""
 
@@ -123,6 +137,18 @@ class CombinedSource:
         for part in self.parts:
             if table in part.tables():
                 yield from part.records(table)
+
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, bytes]] | None:
+        """Undecoded lines when every part offering ``table`` can give them, else None."""
+        parts = [part for part in self.parts if table in part.tables()]
+        streams = []
+        for part in parts:
+            lines = getattr(part, "json_lines", None)
+            stream = lines(table) if lines is not None else None
+            if stream is None:
+                return None
+            streams.append(stream)
+        return chain.from_iterable(streams)
 
     def close(self) -> None:
         """Close every part."""

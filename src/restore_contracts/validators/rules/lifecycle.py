@@ -106,18 +106,22 @@ def cancelled_before_start_with_items(row: Row, ctx: RuleContext) -> Sequence[Hi
 def timestamps_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run is created before it starts and starts before it completes (L4); the reverse
     means clock or import errors that would make durations negative."""
-    chain = [
-        (name, row.get(name))
-        for name in ("created_at", "started_at", "completed_at")
-        if row.get(name) is not None
-    ]
-    hits = []
-    for (before, earlier), (after, later) in zip(chain, chain[1:], strict=False):
-        if later < earlier:
-            hits.append(
-                Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
-            )
+    created = row.get("created_at")
+    started = row.get("started_at")
+    completed = row.get("completed_at")
+    hits: list[Hit] = []
+    if started is not None:
+        if created is not None and started < created:
+            hits.append(_before("started_at", started, "created_at", created))
+        if completed is not None and completed < started:
+            hits.append(_before("completed_at", completed, "started_at", started))
+    elif created is not None and completed is not None and completed < created:
+        hits.append(_before("completed_at", completed, "created_at", created))
     return hits
+
+
+def _before(after: str, later: str, before: str, earlier: str) -> Hit:
+    return Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
 
 
 @rule("RR207", "updated_at before created_at or completed_at", table=RUNS)
@@ -127,13 +131,13 @@ def updated_at_last(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     updated = row.get("updated_at")
     if updated is None:
         return NO_HITS
-    hits = []
-    for name in ("created_at", "completed_at"):
-        other = row.get(name)
-        if other is not None and updated < other:
-            hits.append(
-                Hit("/updated_at", f"updated_at {show(updated)} is before {name} {show(other)}")
-            )
+    created = row.get("created_at")
+    completed = row.get("completed_at")
+    hits: list[Hit] = []
+    if created is not None and updated < created:
+        hits.append(_before("updated_at", updated, "created_at", created))
+    if completed is not None and updated < completed:
+        hits.append(_before("updated_at", updated, "completed_at", completed))
     return hits
 
 
