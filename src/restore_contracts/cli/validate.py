@@ -128,11 +128,9 @@ def validate(
     if output is not None:
         atomic_write_bytes(output, report.encode())
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=use_color)
     if failed(result, fail_on):
         ctx.exit(1)
-
-
 
 
 @click.command()

@@ -207,7 +207,7 @@ def _dry_run_pending(world: World) -> None:
 @mutation("RR211", "dry_run_completed", "A dry run's item succeeded (counts moved with it).")
 def _dry_run_applied(world: World) -> None:
     run = _run(world)
-    key, outcome = _item(world)
+    _, outcome = _item(world)
     meta = run["metadata"]
     meta[outcome["status"]] -= 1
     meta["succeeded"] += 1

@@ -63,7 +63,9 @@ def load_baseline(path: Path) -> frozenset[Identity]:
                 )
             )
         except (KeyError, TypeError):
-            raise InputError(f"{path}: baseline entry {entry!r} lacks code/table/id/pointer") from None
+            raise InputError(
+                f"{path}: baseline entry {entry!r} lacks code/table/id/pointer"
+            ) from None
     return frozenset(accepted)
 
 

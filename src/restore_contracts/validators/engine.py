@@ -277,7 +277,9 @@ class _TableRun:
                 self.duplicate(key, location, line)
         shown = key if key is not None else _scalar(raw_key)
         if self.check_columns and not self.columns.issuperset(raw):
-            self.emit(UNKNOWN_COLUMN, unknown_columns(table, raw, self.columns), shown, location, line)
+            self.emit(
+                UNKNOWN_COLUMN, unknown_columns(table, raw, self.columns), shown, location, line
+            )
         row = self.convert(raw) if self.convert is not None else None
         if row is None:
             row, problems = normalise(table, raw)
@@ -335,7 +337,7 @@ def validate(
     codes: Iterable[str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ValidationResult:
-    """Validate a source with the given configuration (defaults: every rule, default assumptions)."""
+    """Validate a source (defaults: every rule, the default assumptions)."""
     engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress)
     return engine.run(source)
 

@@ -10,7 +10,6 @@ import orjson
 from restore_contracts.validators.readers._common import BOM, Meter, line_problem
 from restore_contracts.validators.source import ParseProblem, Record
 
-
 BLANK: Any = object()
 """What :func:`parse_line` returns for a blank line (skipped, not a row)."""
 
@@ -32,9 +31,7 @@ def ndjson_lines(
     handle: Iterable[bytes], location: str, meter: Meter
 ) -> Iterator[tuple[str, int, bytes]]:
     """(location, line number, text) of every line, for decoders that parse text themselves."""
-    number = 0
-    for line in handle:
-        number += 1
+    for number, line in enumerate(handle, start=1):
         meter.value += len(line)
         yield location, number, line
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.reports._common import ReportOptions, failed, summary
 from restore_contracts.validators.reports.github import render_github
 from restore_contracts.validators.reports.json import render_json
 from restore_contracts.validators.reports.junit import render_junit
 from restore_contracts.validators.reports.text import render_text
-from restore_contracts.validators.engine import ValidationResult
 
 Reporter = Callable[[ValidationResult, ReportOptions], str]
 

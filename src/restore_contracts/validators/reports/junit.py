@@ -14,8 +14,6 @@ from restore_contracts.validators.reports._common import ReportOptions, by_rule,
 from restore_contracts.validators.rules import RULES
 
 
-
-
 def render_junit(result: ValidationResult, options: ReportOptions) -> str:
     """JUnit XML with one testcase per applied or skipped rule, in code order."""
     groups = by_rule(result)
@@ -35,7 +33,8 @@ def render_junit(result: ValidationResult, options: ReportOptions) -> str:
             continue
         findings = groups.get(code, [])
         text = "\n".join(
-            f"{f.address} {f.table}#{'' if f.id is None else f.id} {f.pointer or '/'}: {f.message}"
+            f"{f.address} {f.table}{'' if f.id is None else f'#{f.id}'} {f.pointer or '/'}: "
+            f"{f.message}"
             for f in findings
         )
         if any(fails(f, options.fail_on) for f in findings):
@@ -56,7 +55,7 @@ def render_junit(result: ValidationResult, options: ReportOptions) -> str:
         "skipped": str(len(result.skipped)),
     }
     suite.attrib.update(counts)
-    root = ET.Element("testsuites", name="restore-contracts", **counts)
+    root = ET.Element("testsuites", attrib={"name": "restore-contracts", **counts})
     root.append(suite)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -14,7 +14,13 @@ from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
 
 RUNS = RESTORE_RUNS
-_PRE_EXECUTION_NULLS = ("started_at", "completed_at", "results", "operation_run_id", "failure_reason")
+_PRE_EXECUTION_NULLS = (
+    "started_at",
+    "completed_at",
+    "results",
+    "operation_run_id",
+    "failure_reason",
+)
 _APPLIED = ("succeeded", "partial")
 _DRY_RUN_STATUSES = ("previewed", "completed")
 
@@ -47,7 +53,7 @@ def execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     hits = []
     if status == "running" and row.get("started_at") is None:
         hits.append(Hit("/started_at", "started_at is null; expected a time once running"))
-    nulls = ("completed_at", "results", "failure_reason")
+    nulls: tuple[str, ...] = ("completed_at", "results", "failure_reason")
     if status == "queued":
         nulls = ("started_at", *nulls)
     hits.extend(_must_be_null(row, nulls, f"while the run is {status}"))

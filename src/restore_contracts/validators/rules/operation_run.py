@@ -58,7 +58,12 @@ def operation_run_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR503", "Operation run status/outcome disagrees with the restore status", table=RUNS, needs=(OPS,))
+@rule(
+    "RR503",
+    "Operation run status/outcome disagrees with the restore status",
+    table=RUNS,
+    needs=(OPS,),
+)
 def operation_run_agreement(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The restore status and the operation run describe one execution (O3): a completed
     restore has a completed/succeeded operation run, and so on by operation_run_agreement

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from restore_contracts.contracts.metadata import COUNT_KEYS
-from restore_contracts.validators.context import EXECUTION, LEGACY, PRE, TERMINAL, RuleContext
+from restore_contracts.validators.context import EXECUTION, LEGACY, TERMINAL, RuleContext
 from restore_contracts.validators.findings import Hit, one_of, show
 from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
@@ -103,12 +103,15 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     for key in COUNT_KEYS:
         value = meta.get(key)
         if value is not None and value != counted[key]:
-            what = "entries" if key == "total" else f"items with status {key}"
+            count = counted[key]
+            noun = ("entry" if count == 1 else "entries") if key == "total" else "item"
+            what = (
+                noun if key == "total" else f"{noun}{'' if count == 1 else 's'} with status {key}"
+            )
             hits.append(
                 Hit(
                     f"/metadata/{key}",
-                    f"{key} is {value}; expected {counted[key]} (results.items has "
-                    f"{counted[key]} {what})",
+                    f"{key} is {value}; expected {count} (results.items has {count} {what})",
                 )
             )
     return hits
@@ -298,7 +301,9 @@ def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     started = row.get("started_at")
     if started is not None and before is not None and started < before[1]:
         hits.append(
-            Hit("/started_at", f"started_at {show(started)} is before {before[0]} {show(before[1])}")
+            Hit(
+                "/started_at", f"started_at {show(started)} is before {before[0]} {show(before[1])}"
+            )
         )
     return hits
 

@@ -126,7 +126,9 @@ def _model_hits(exc: ValidationError, data: dict[str, Any]) -> list[Hit]:
     return hits
 
 
-def normalise(table: str, raw: dict[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[str, Hit]]]:
+def normalise(
+    table: str, raw: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[tuple[str, Hit]]]:
     """Validate a row with its model: the canonical JSON-native row, or why there is none.
 
     JSON columns holding text that does not parse are RR102 (and left out of the
