@@ -165,30 +165,37 @@ class Engine:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        ids = run.ids
+        add = run.ids.add
         checks = run.checks
+        by_case = run.by_case
         emit = run.emit
+        index = None if table == RESTORE_RUNS else run.index
         progress = self.progress
         count = 0
-        for location, number, text in texts:
-            count += 1
-            if progress is not None and not count % PROGRESS_EVERY:
+        for location, number, lines in texts:
+            for text in lines:
+                count += 1
+                row = decode(text)
+                if row is None:
+                    run.text(text, location, number)
+                    number += 1
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    run.duplicate(key, location, number)
+                if by_case is not None:
+                    checks = by_case[row["status"], row["is_dry_run"]]
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, number)
+                if first and index is not None:
+                    index(key, row, location, number)
+                number += 1
+            if progress is not None:
                 progress(table, count)
-            row = decode(text)
-            if row is None:
-                run.text(text, location, number)
-                continue
-            key = row["id"]
-            first = ids.add(key)
-            if not first:
-                run.duplicate(key, location, number)
-            for code, check in checks:
-                hits = check(row, ctx)
-                if hits:
-                    emit(code, hits, key, location, number)
-            if first:
-                run.index(key, row, location, number)
-        run.count = count
+        run.count += count
         return run.finish()
 
 
@@ -213,6 +220,18 @@ class _TableRun:
             for code, entry in RULES.items()
             if entry.check is not None and entry.table == table and code in applied
         ]
+        self.by_case: dict[tuple[str, bool], list[tuple[str, Check]]] | None = None
+        """restore_runs: the checks that can apply to each (status, is_dry_run)."""
+        if table == RESTORE_RUNS:
+            self.by_case = {
+                (status, dry): [
+                    (code, check)
+                    for code, check in self.checks
+                    if (when := RULES[code].when) is None or when(status, dry, ctx)
+                ]
+                for status in ctx.group
+                for dry in (False, True)
+            }
         self.convert = fast_converter(table)
         self.columns = COLUMNS[table]
         self.check_columns = UNKNOWN_COLUMN in applied
@@ -289,7 +308,10 @@ class _TableRun:
         if row is None:
             return
         ctx = self.ctx
-        for code, check in self.checks:
+        checks = self.checks
+        if self.by_case is not None:
+            checks = self.by_case[row["status"], row["is_dry_run"]]
+        for code, check in checks:
             hits = check(row, ctx)
             if hits:
                 self.emit(code, hits, shown, location, line)

@@ -93,8 +93,8 @@ class FileSource:
                     handle, table, self.name, self.meter, array_table=self._table
                 )
 
-    def json_lines(self, table: str) -> Iterator[tuple[str, int, bytes]] | None:
-        """For NDJSON: (location, line, text) of every line, undecoded; else None.
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, list[bytes]]] | None:
+        """For NDJSON: batches of undecoded lines (location, first line, lines); else None.
 
         An optional extension of :class:`Source`: the engine decodes and checks
         canonical rows in one step when a source can hand it the text.
@@ -103,7 +103,7 @@ class FileSource:
             return None
         return self._lines()
 
-    def _lines(self) -> Iterator[tuple[str, int, bytes]]:
+    def _lines(self) -> Iterator[tuple[str, int, list[bytes]]]:
         with self._open() as handle:
             yield from ndjson_lines(handle, self.name, self.meter)
 
@@ -138,7 +138,7 @@ class CombinedSource:
             if table in part.tables():
                 yield from part.records(table)
 
-    def json_lines(self, table: str) -> Iterator[tuple[str, int, bytes]] | None:
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, list[bytes]]] | None:
         """Undecoded lines when every part offering ``table`` can give them, else None."""
         parts = [part for part in self.parts if table in part.tables()]
         streams = []

@@ -115,6 +115,7 @@ def operation_outcome_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     severity="info",
     provenance=Provenance.FOUNDATION_REAL,
     note="operation_run_id came with migration 2026_02_10_115908; older runs have none",
+    when=lambda status, dry, ctx: not dry and ctx.ended(status),
 )
 def executed_without_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Runs executed before the operation_run_id column existed have no execution proof

@@ -96,9 +96,18 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
         return NO_HITS
     items = results.get("items") or _EMPTY
     statuses = outcome_statuses(items)
-    counted = {"total": len(items), **{key: statuses.count(key) for key in _STATUS_COUNTS}}
-    if all(meta.get(key) in (None, value) for key, value in counted.items()):
+    get = meta.get
+    count = statuses.count
+    if (
+        get("total") in (None, len(items))
+        and get("succeeded") in (None, count("succeeded"))
+        and get("failed") in (None, count("failed"))
+        and get("skipped") in (None, count("skipped"))
+        and get("partial") in (None, count("partial"))
+        and get("non_applied") in (None, count("non_applied"))
+    ):
         return NO_HITS
+    counted = {"total": len(items), **{key: count(key) for key in _STATUS_COUNTS}}
     hits = []
     for key in COUNT_KEYS:
         value = meta.get(key)
@@ -239,15 +248,23 @@ def preview_action_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 
 def required_bases(row: Row, ctx: RuleContext) -> tuple[str, ...]:
     """The bases a run's status requires (M5): the chain grows with the wizard's steps."""
-    status = row["status"]
+    return _bases_for(row["status"], row["is_dry_run"], ctx)
+
+
+def _bases_for(status: str, dry: bool, ctx: RuleContext) -> tuple[str, ...]:
     if status in _REQUIRED_BASES:
         return _REQUIRED_BASES[status]
-    if not row["is_dry_run"] and ctx.group[status] in _EXECUTED:
+    if not dry and ctx.group[status] in _EXECUTED:
         return _BASES
     return ()
 
 
-@rule("RR309", "Basis missing for the run's status", table=RUNS)
+@rule(
+    "RR309",
+    "Basis missing for the run's status",
+    table=RUNS,
+    when=lambda status, dry, ctx: bool(_bases_for(status, dry, ctx)),
+)
 def basis_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Scope, check and preview each record the basis the next step was decided on (M5):
     scoped needs scope_basis, checked adds check_basis, previewed, pending and every
@@ -308,7 +325,12 @@ def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR312", "Executed run without execution_safety_snapshot", table=RUNS)
+@rule(
+    "RR312",
+    "Executed run without execution_safety_snapshot",
+    table=RUNS,
+    when=lambda status, dry, ctx: not dry and ctx.group[status] in _EXECUTED,
+)
 def safety_snapshot_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Execution is allowed only after the safety checks, whose state is kept as
     execution_safety_snapshot (M6); a non-dry run that was queued or went further has it."""
