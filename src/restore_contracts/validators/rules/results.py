@@ -112,15 +112,17 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     for key in COUNT_KEYS:
         value = meta.get(key)
         if value is not None and value != counted[key]:
-            count = counted[key]
-            noun = ("entry" if count == 1 else "entries") if key == "total" else "item"
+            expected = counted[key]
+            noun = ("entry" if expected == 1 else "entries") if key == "total" else "item"
             what = (
-                noun if key == "total" else f"{noun}{'' if count == 1 else 's'} with status {key}"
+                noun
+                if key == "total"
+                else f"{noun}{'' if expected == 1 else 's'} with status {key}"
             )
             hits.append(
                 Hit(
                     f"/metadata/{key}",
-                    f"{key} is {value}; expected {count} (results.items has {count} {what})",
+                    f"{key} is {value}; expected {expected} (results.items has {expected} {what})",
                 )
             )
     return hits
