@@ -29,6 +29,8 @@ from restore_contracts.validators.readers.ndjson import ndjson_lines, ndjson_rec
 from restore_contracts.validators.source import Record, Source
 
 STDIN = "-"
+SKIPPED = frozenset({"manifest.json"})
+"""File names in a directory that are not tables (the coverage set's manifest)."""
 _KNOWN = ", ".join(sorted(EXTENSIONS))
 
 
@@ -159,12 +161,15 @@ class CombinedSource:
 def directory_source(path: Path, table: str | None = None) -> CombinedSource:
     """Every data file in a directory (and its subdirectories), one table per file.
 
-    Files whose extension no reader knows (README, .sql) are passed over; a
-    directory without any data file is unusable input.
+    Files whose extension no reader knows (README, .sql) and the generators'
+    ``manifest.json`` are passed over; a directory without any data file is
+    unusable input.
     """
     meter = Meter()
     files = sorted(
-        p for p in path.rglob("*") if p.is_file() and format_of(p) and not p.name.startswith(".")
+        p
+        for p in path.rglob("*")
+        if p.is_file() and format_of(p) and not p.name.startswith(".") and p.name not in SKIPPED
     )
     if not files:
         raise InputError(f"{path}: no data files ({_KNOWN}) in the directory")
