@@ -240,21 +240,23 @@ _TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def _restore_run_canonical(row: dict[str, Any]) -> bool:
     """Timestamps (top level and inside the JSON columns) and item keys of a decoded run,
-    checked with one regular expression over ``stamps;keys``."""
+    checked with one regular expression over ``stamps;keys`` (result keys equal to the
+    preview's, the usual case, are checked once)."""
     stamps = [row[c] for c in _RUN_TIMESTAMPS if row[c] is not None]
     keys: list[str] = []
+    planned: Any = None
     preview = row["preview"]
     if preview is not None:
         generated = preview.get("generated_at")
         if generated is not None:
             stamps.append(generated)
-        items = preview.get("items")
-        if items:
-            keys.extend(items)
+        planned = preview.get("items")
+        if planned:
+            keys.extend(planned)
     results = row["results"]
     if results is not None:
         items = results.get("items")
-        if items:
+        if items and (planned is None or items.keys() != planned.keys()):
             keys.extend(items)
     meta = row["metadata"]
     if meta is not None:
