@@ -15,6 +15,7 @@ import click
 from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
 from restore_contracts.cli import generate as _generate
+from restore_contracts.cli import truth as _truth
 from restore_contracts.cli import validate as _validate
 from restore_contracts.errors import RestoreContractsError
 
@@ -58,6 +59,7 @@ for _command in (
     _generate.scenarios,
     _validate.validate,
     _validate.rules,
+    _truth.truth,
 ):
     cli.add_command(_command)
 

@@ -179,8 +179,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"- Missing tables: {', '.join(report['missing_tables']) or 'none'}",
         "",
         *_table(["table", "rows"], [[f"`{t}`", str(n)] for t, n in report["rows"].items()]),
-        "",
     ]
+    if report["rows_not_counted"]:
+        lines.append("")
     for table, counts in report["rows_not_counted"].items():
         unreadable, invalid = counts["unreadable"], counts["invalid"]
         lines.append(f"Not counted in `{table}`: {unreadable} unreadable, {invalid} invalid rows.")

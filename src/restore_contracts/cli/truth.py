@@ -1,0 +1,77 @@
+"""``restore-contracts truth``: answer the truth map's open questions from real data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import click
+
+from restore_contracts.cli._context import assumptions_from
+from restore_contracts.config import EvidencePolicy
+from restore_contracts.truth import render_markdown, truth_report
+from restore_contracts.truth.holds import hold_rates
+from restore_contracts.validators.readers import open_source
+
+
+@click.command()
+@click.argument("source_spec", metavar="SOURCE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--evidence-policy",
+    type=click.Choice([p.value for p in EvidencePolicy]),
+    help="Snapshot selection policy (default: the configured one).",
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="Example ids kept per figure.",
+)
+@click.option("--table", help="Table of a single NDJSON/CSV/JSON file not named after it.")
+@click.option(
+    "--date",
+    "report_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date printed in the report (default: today, UTC).",
+)
+@click.pass_context
+def truth(
+    ctx: click.Context,
+    source_spec: str,
+    fmt: str,
+    evidence_policy: str | None,
+    examples: int,
+    table: str | None,
+    report_date: datetime | None,
+) -> None:
+    """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
+    assumptions = assumptions_from(ctx)
+    day: date = report_date.date() if report_date else datetime.now(UTC).date()
+    source = open_source(source_spec, table)
+    try:
+        rates = hold_rates(source, assumptions)
+        report = truth_report(
+            source,
+            assumptions,
+            report_date=day,
+            policy=EvidencePolicy(evidence_policy) if evidence_policy else None,
+            examples=examples,
+            hold_rates=rates,
+        )
+    finally:
+        source.close()
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_markdown(report), nl=False)
+
+
+__all__ = ("truth",)
