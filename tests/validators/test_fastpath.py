@@ -119,7 +119,7 @@ class TestFastTypes:
 
 class TestItemKeys:
     @pytest.mark.parametrize("where", ["results", "preview", "both"])
-    @pytest.mark.parametrize("key", ["01", "1.5", "x", "1234567890123456789", "١"])
+    @pytest.mark.parametrize("key", ["01", "1.5", "x", "1234567890123456789", "\u0661"])
     def test_bad_item_keys_go_to_the_model(self, where: str, key: str) -> None:
         """A key that is not a backup item id is refused fast, in either map or both."""
         row = scenario("completed").restore_run()
