@@ -216,7 +216,7 @@ class TestSql:
             ]
         assert expected == read
 
-    def test_mysql_script_header_sets_the_session(self, tmp_path: Path) -> None:
+    def test_mysql_script_header_sets_up_the_connection(self, tmp_path: Path) -> None:
         """The MySQL script sets utf8mb4, backslash escapes and one transaction."""
         [path] = write_worlds([build_scenario("draft", 1)], "sql", tmp_path, dialect="mysql")
         lines = path.read_text().splitlines()

@@ -276,7 +276,11 @@ def _write_ndjson(
     for _, rows_by_table in stream:
         for table, rows in rows_by_table.items():
             sink = sinks.get(table)
-            if sink is not None and rows:
+            if sink is None or not rows:
+                continue
+            if len(rows) == 1:
+                sink.add(dump(rows[0]))
+            else:
                 sink.add_all(map(dump, rows))
 
 
