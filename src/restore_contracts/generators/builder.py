@@ -76,7 +76,6 @@ _KIND_TABLE: tuple[int, ...] = tuple(
 )
 """256-ish entries: a policy-kind index repeated by weight, indexed by 8 random bits."""
 _KIND_SPAN = len(_KIND_TABLE)
-_OUTCOMES = ("succeeded", "failed", "skipped", "partial", "non_applied")
 _ACTIONS = ("update", "update", "update", "update", "update", "create", "create", "no_change")
 """Preview actions indexed by 3 random bits (mostly updates)."""
 _BACKUP_SET_NAMES = (
@@ -341,7 +340,14 @@ class WorldBuilder:
         duration_total = 0
         has_results = executed and spec.started and not spec.blocked
         statuses = _statuses(rng, spec, n) if has_results else []
-        counts = {key: statuses.count(key) for key in _OUTCOMES}
+        count = statuses.count
+        counts = {
+            "succeeded": count("succeeded"),
+            "failed": count("failed"),
+            "skipped": count("skipped"),
+            "partial": count("partial"),
+            "non_applied": count("non_applied"),
+        }
         cancelled = spec.mix in ("cancelled_applied", "cancelled_none")
         preview_items: dict[str, Row] | None = {} if n_bases == 3 else None
         items: dict[str, Row] | None = {} if has_results else None

@@ -273,10 +273,11 @@ def _write_ndjson(
     stream: Iterator[tuple[World, dict[str, list[Row]]]], sinks: dict[str, _Sink]
 ) -> None:
     dump = _dump_line
+    pairs = list(sinks.items())
     for _, rows_by_table in stream:
-        for table, rows in rows_by_table.items():
-            sink = sinks.get(table)
-            if sink is None or not rows:
+        for table, sink in pairs:
+            rows = rows_by_table.get(table)
+            if not rows:
                 continue
             if len(rows) == 1:
                 sink.add(dump(rows[0]))
