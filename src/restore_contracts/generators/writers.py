@@ -269,20 +269,38 @@ def write_worlds(
     return paths
 
 
+_BOUNDARY = b'},{"id":'
+_LINE_BREAK = b'}\n{"id":'
+
+
+def ndjson_lines(rows: list[Row]) -> bytes:
+    """Rows as NDJSON lines, byte-identical to dumping each row on its own line.
+
+    One orjson call for the whole list is much cheaper than one per row; the list's
+    top-level separators are turned into newlines. That is exact when every row's
+    first key is ``id`` and ``},{"id":`` occurs exactly once per boundary: inside a
+    JSON string the quote would be escaped, so any other occurrence can only come
+    from a nested array of objects, which the count reveals; then rows are dumped
+    one by one.
+    """
+    if len(rows) == 1:
+        return _dump_line(rows[0])
+    if all(next(iter(row), None) == "id" for row in rows):
+        body = orjson.dumps(rows)[1:-1]
+        if body.count(_BOUNDARY) == len(rows) - 1:
+            return body.replace(_BOUNDARY, _LINE_BREAK) + b"\n"
+    return b"".join(map(_dump_line, rows))
+
+
 def _write_ndjson(
     stream: Iterator[tuple[World, dict[str, list[Row]]]], sinks: dict[str, _Sink]
 ) -> None:
-    dump = _dump_line
     pairs = list(sinks.items())
     for _, rows_by_table in stream:
         for table, sink in pairs:
             rows = rows_by_table.get(table)
-            if not rows:
-                continue
-            if len(rows) == 1:
-                sink.add(dump(rows[0]))
-            else:
-                sink.add_all(map(dump, rows))
+            if rows:
+                sink.add(ndjson_lines(rows))
 
 
 def _write_csv(
@@ -376,6 +394,7 @@ __all__ = (
     "STDOUT",
     "check_format",
     "csv_field",
+    "ndjson_lines",
     "output_tables",
     "sql_inserts",
     "sql_literal",
