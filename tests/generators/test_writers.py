@@ -82,7 +82,9 @@ class TestNdjson:
         write_worlds(build_random(3, 60), "ndjson", tmp_path)
         duplicates = {}
         for table in TABLES:
-            ids = [json.loads(x)["id"] for x in (tmp_path / f"{table}.ndjson").open()]
+            ids = [
+                json.loads(x)["id"] for x in (tmp_path / f"{table}.ndjson").read_text().splitlines()
+            ]
             duplicates[table] = len(ids) - len(set(ids))
         assert dict.fromkeys(TABLES, 0) == duplicates
 
