@@ -1,4 +1,4 @@
-"""Shared test configuration: pytester runs the pytest plugin in isolated sessions."""
+"""Shared test configuration: pytester runs the pytest plugin in isolated pytest runs."""
 
 from __future__ import annotations
 

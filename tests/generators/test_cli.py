@@ -73,8 +73,8 @@ class TestGenerate:
             "--out",
             str(tmp_path),
         )
-        runs = [json.loads(x) for x in (tmp_path / "restore_runs.ndjson").open()]
-        items = [json.loads(x) for x in (tmp_path / "backup_items.ndjson").open()]
+        runs = [json.loads(x) for x in (tmp_path / "restore_runs.ndjson").read_text().splitlines()]
+        items = [json.loads(x) for x in (tmp_path / "backup_items.ndjson").read_text().splitlines()]
         assert (code, len(runs), len(items)) == (0, 5, 15)
 
     def test_status_filter(self, tmp_path: Path) -> None:
@@ -90,7 +90,10 @@ class TestGenerate:
             "--out",
             str(tmp_path),
         )
-        statuses = [json.loads(x)["status"] for x in (tmp_path / "restore_runs.ndjson").open()]
+        statuses = [
+            json.loads(x)["status"]
+            for x in (tmp_path / "restore_runs.ndjson").read_text().splitlines()
+        ]
         assert (code, statuses) == (0, ["completed_with_errors"] * 4)
 
     def test_csv_one_table_to_stdout(self) -> None:

@@ -1,4 +1,4 @@
-"""The pytest plugin's fixtures, used directly and from a fresh pytest session."""
+"""The pytest plugin's fixtures, used directly and from a fresh pytest run."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ class TestFixtures:
         assert (len(worlds), paths[3].name, len(lines)) == (3, "backup_items.ndjson", 6)
 
 
-def test_plugin_in_a_fresh_session(pytester: pytest.Pytester) -> None:
-    """A project's test using restore_world with --restore-seed passes in its own session."""
+def test_plugin_in_a_fresh_pytest_run(pytester: pytest.Pytester) -> None:
+    """A project's test using restore_world with --restore-seed passes in its own pytest run."""
     pytester.makepyfile(
         """
         def test_page(restore_world, restore_seed):

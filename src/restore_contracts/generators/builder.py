@@ -79,11 +79,12 @@ _KIND_SPAN = len(_KIND_TABLE)
 _ACTIONS = ("update", "update", "update", "update", "update", "create", "create", "no_change")
 """Preview actions indexed by 3 random bits (mostly updates)."""
 _BACKUP_SET_NAMES = (
-    "Nightly backup {day}",
-    "Weekly full backup {day}",
-    "Before change window {day}",
-    "Manual backup {day}",
+    "Nightly backup ",
+    "Weekly full backup ",
+    "Before change window ",
+    "Manual backup ",
 )
+"""Backup set name prefixes; the set's creation date follows."""
 
 
 def _guid_prefixes() -> tuple[str, ...]:
@@ -215,11 +216,23 @@ def _statuses(rng: random.Random, spec: Spec, n: int) -> list[str]:
 class WorldBuilder:
     """Builds worlds for one (pools, anchor); owns no state between worlds."""
 
-    __slots__ = ("anchor", "pools")
+    __slots__ = ("_ascii_pools", "_kinds", "anchor", "pools")
 
     def __init__(self, pools: Pools, anchor: int) -> None:
         self.pools = pools
         self.anchor = anchor
+        # 256 entries indexed by 8 random bits: (policy_type, platform, odata_type, names),
+        # kinds repeated by weight, so one lookup gives an item everything about its kind
+        self._ascii_pools = all(name.isascii() for names in pools.policy_names for name in names)
+        self._kinds = tuple(
+            (
+                POLICY_KINDS[index].policy_type,
+                POLICY_KINDS[index].platform,
+                POLICY_KINDS[index].odata_type,
+                pools.policy_names[index],
+            )
+            for index in (_KIND_TABLE[slot * _KIND_SPAN >> 8] for slot in range(256))
+        )
 
     def build(self, name: str, block: int, rng: random.Random, spec: Spec) -> World:
         """One world in id block ``block`` (covers are filled in by the caller)."""
@@ -315,7 +328,7 @@ class WorldBuilder:
 
         # --- backup set, items, preview and results in one pass -----------------------------
         requester = _requester(rng, pools, spec.requester)
-        policy_names = pools.policy_names
+        kinds = self._kinds
         unicode_names = UNICODE_DISPLAY_NAMES
         first_item = base_id + TABLE_SLOTS["backup_items"]
         item_keys = list(map(str, range(first_item, first_item + n)))
@@ -323,31 +336,39 @@ class WorldBuilder:
         mode = FAILURE_MODES[spec.failure]
         http_status = mode.http_status
         item_reasons = mode.item_reasons
-        counts = {"succeeded": 0, "failed": 0, "skipped": 0, "partial": 0, "non_applied": 0}
         foundations_skipped = 0
         duration_total = 0
         has_results = executed and spec.started and not spec.blocked
         statuses = _statuses(rng, spec, n) if has_results else []
+        count = statuses.count
+        counts = {
+            "succeeded": count("succeeded"),
+            "failed": count("failed"),
+            "skipped": count("skipped"),
+            "partial": count("partial"),
+            "non_applied": count("non_applied"),
+        }
         cancelled = spec.mix in ("cancelled_applied", "cancelled_none")
         preview_items: dict[str, Row] | None = {} if n_bases == 3 else None
         items: dict[str, Row] | None = {} if has_results else None
         item_rows: list[Row] = []
         ascii_names = True
+        check_ascii = unicode or not self._ascii_pools
         # The run covers the first n items of the set; the rest exist but were not requested.
+        # Ten random bytes per item feed every per-item choice: small ints from a bytes
+        # object cost no allocation, unlike shifts of one big random number.
+        item_bytes = rng.randbytes(10 * n_set)
         for position in range(n_set):
-            # One 80-bit draw feeds every per-item choice: cheaper than eight Random calls.
-            bits = bits64(80)
+            b0, b1, b2, b3, b4, b5, b6, b7, b8, b9 = item_bytes[10 * position : 10 * position + 10]
             offset = 24 * position
-            kind_index = _KIND_TABLE[(bits & 255) * _KIND_SPAN >> 8]
-            kind = POLICY_KINDS[kind_index]
-            policy_type = kind.policy_type
+            policy_type, platform, odata_type, choices = kinds[b0]
             if unicode and not position & 1:
                 display = unicode_names[(position >> 1) % len(unicode_names)]
             else:
-                choices = policy_names[kind_index]
-                display = choices[(bits >> 8 & 255) % len(choices)]
-            ascii_names = ascii_names and display.isascii()
-            identifier = heads[bits >> 56 & 4095] + tails[offset : offset + 12]
+                display = choices[b1 % len(choices)]
+            if check_ascii:
+                ascii_names = ascii_names and display.isascii()
+            identifier = heads[b8] + tails[offset : offset + 12]
             item_id = first_item + position
             item_rows.append(
                 {
@@ -356,15 +377,15 @@ class WorldBuilder:
                     "policy_identifier": identifier,
                     "policy_type": policy_type,
                     "display_name": display,
-                    "platform": kind.platform,
+                    "platform": platform,
                     "payload": {
-                        "@odata.type": kind.odata_type,
+                        "@odata.type": odata_type,
                         "id": identifier,
                         "displayName": display,
                         "roleScopeTagIds": ["0"],
-                        "version": 1 + (bits >> 19 & 7),
+                        "version": 1 + (b2 >> 3 & 7),
                     },
-                    "captured_at": captured_texts[bits >> 22 & 3],
+                    "captured_at": captured_texts[b2 >> 6],
                     "created_at": set_created_text,
                     "updated_at": set_created_text,
                 }
@@ -374,26 +395,25 @@ class WorldBuilder:
             key = item_keys[position]
             if preview_items is not None:
                 preview_items[key] = {
-                    "action": _ACTIONS[bits >> 16 & 7],
+                    "action": _ACTIONS[b2 & 7],
                     "policy_type": policy_type,
                     "display_name": display,
                 }
             if items is None:
                 continue
             outcome = statuses[position]
-            counts[outcome] += 1
-            duration = 150 + (bits >> 24 & 2047)
+            duration = 150 + b3 + ((b4 & 7) << 8)
             reason = None
             http = None
-            request_id: str | None = heads[bits >> 68 & 4095] + tails[offset + 12 : offset + 24]
+            request_id: str | None = heads[b9] + tails[offset + 12 : offset + 24]
             if outcome != "succeeded":
-                pick = bits >> 35 & 1
+                pick = b4 >> 3 & 1
                 if outcome == "failed":
                     http = http_status
                     reason = item_reasons[pick]
                     if "{retry}" in reason:
-                        reason = reason.format(retry=5 + (bits >> 36 & 127))
-                    duration += 1000 + (bits >> 43 & 8191)
+                        reason = reason.format(retry=5 + (b5 & 127))
+                    duration += 1000 + b6 + ((b7 & 31) << 8)
                 elif outcome == "partial":
                     reason = PARTIAL_REASONS[pick]
                 elif outcome == "skipped":
@@ -607,7 +627,7 @@ class WorldBuilder:
             "id": set_id,
             "workspace_id": ws_id,
             "managed_environment_id": env_id,
-            "name": _BACKUP_SET_NAMES[int(rand() * 4)].format(day=set_created_text[:10]),
+            "name": _BACKUP_SET_NAMES[int(rand() * 4)] + set_created_text[:10],
             "status": "completed",
             "item_count": n_set,
             "created_by": _requester(rng, pools, "user" if rand() < 0.5 else "email"),
@@ -674,12 +694,10 @@ class WorldBuilder:
             traits.append("large_run")
         if not ascii_names:
             traits.append("unicode_display_names")
-        if (
-            started_text
-            and completed_text
-            and any(started_text < t <= completed_text for t in DST_TRANSITIONS)
-        ):
-            traits.append("dst_boundary")
+        if started_text and completed_text:
+            spring, autumn = DST_TRANSITIONS
+            if started_text < spring <= completed_text or started_text < autumn <= completed_text:
+                traits.append("dst_boundary")
         if op_id is not None and len(evidence_rows) > 1:
             traits.append("several_evidence_snapshots")
         unclean = n - counts["succeeded"] + foundations_skipped if results is not None else 0
