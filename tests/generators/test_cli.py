@@ -43,7 +43,7 @@ class TestGenerate:
             sorted(p.name for p in out.iterdir()),
             list(manifest["scenarios"]),
             len(manifest["union"]["status"]),
-            stdout.startswith("wrote 17 world(s), 197 row(s) as ndjson to "),
+            stdout.startswith("wrote 17 world(s), 200 row(s) as ndjson to "),
         )
 
     def test_single_scenario_json_to_stdout(self) -> None:

@@ -142,25 +142,34 @@ class TestCoverageSet:
     def test_coverage_set_is_the_greedy_cover(self) -> None:
         """The greedy choice is deterministic and small (pinned here)."""
         expected = [
-            "failed",
-            "executed_without_operation_run",
+            "evidence_latest_any_pending",
+            "draft",
             "partial",
+            "failed",
             "queued",
             "completed_with_follow_up",
             "cancelled",
-            "soft_deleted_backup_set",
-            "draft",
             "dry_run_previewed",
+            "soft_deleted_backup_set",
             "scoped",
             "checked",
             "pending",
             "running",
             "failed_blocked",
-            "failed_throttled",
             "aborted",
             "completed_with_errors",
+            "executed_without_operation_run",
         ]
         assert expected == coverage_scenarios()
+
+    def test_coverage_shows_policies_choosing_between_snapshots(self) -> None:
+        """One covered world has several snapshots on which latest_active and latest_any differ."""
+        chosen = [
+            name
+            for name in coverage_scenarios()
+            if "several_snapshots_policies_differ" in SCENARIOS[name].covers["traits"]
+        ]
+        assert chosen == ["evidence_latest_any_pending"]
 
     def test_every_chosen_scenario_adds_something(self) -> None:
         """Dropping any chosen scenario loses a covered value (no passenger in the set)."""

@@ -79,21 +79,7 @@ class TestCoverageSet:
         assert comparable(ndjson) == comparable(csv)
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param(
-            code,
-            marks=pytest.mark.xfail(
-                reason="writers recompute restore_run_proofs instead of writing the world's",
-                strict=True,
-            ),
-        )
-        if code in PROOF_CODES
-        else code
-        for code in sorted(MUTATIONS)
-    ],
-)
+@pytest.mark.parametrize("code", sorted(MUTATIONS))
 def test_generate_mutate_fails_validation_with_its_code(code: str, tmp_path: Path) -> None:
     """`generate --mutate CODE` output makes validate exit 1 with exactly that code."""
     out = tmp_path / code
@@ -105,12 +91,13 @@ def test_generate_mutate_fails_validation_with_its_code(code: str, tmp_path: Pat
     assert (1, [code]) == (result.exit_code, list(report(result)["summary"]["by_rule"]))
 
 
-@pytest.mark.parametrize("code", sorted(set(MUTATIONS) - PROOF_CODES))
+@pytest.mark.parametrize("code", sorted(MUTATIONS))
 def test_mutations_as_csv_validate_like_ndjson(code: str, tmp_path: Path) -> None:
     """Each mutated world gives the same findings as COPY CSV as it does as NDJSON."""
     world = mutate(scenario(MUTATIONS[code].base_scenario), code)
-    write_worlds([world], "ndjson", tmp_path / "ndjson")
-    write_worlds([world], "csv", tmp_path / "csv")
+    derived = code in PROOF_CODES
+    write_worlds([world], "ndjson", tmp_path / "ndjson", with_derived=derived)
+    write_worlds([world], "csv", tmp_path / "csv", with_derived=derived)
     ndjson = invoke("validate", str(tmp_path / "ndjson"), "--format", "json")
     csv = invoke("validate", str(tmp_path / "csv"), "--format", "json")
     assert comparable(ndjson) == comparable(csv)

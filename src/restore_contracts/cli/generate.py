@@ -21,7 +21,7 @@ from restore_contracts.generators import (
     mutate,
 )
 from restore_contracts.generators.api import Generator, check_status, scenario_named
-from restore_contracts.generators.writers import STDOUT, check_format, write_worlds
+from restore_contracts.generators.writers import PROOF_TABLE, STDOUT, check_format, write_worlds
 
 SPECIAL_SCENARIOS = ("coverage", "random")
 DEFAULT_RANDOM_COUNT = 10
@@ -117,7 +117,9 @@ def generate(
     worlds: Iterable[World]
     if code is not None:
         mutation = MUTATIONS[_check_mutation(code)]
-        worlds = [mutate(generator.scenario(mutation.base_scenario), code)]
+        mutated = mutate(generator.scenario(mutation.base_scenario), code)
+        worlds = [mutated]
+        with_derived = with_derived or bool(mutated.rows(PROOF_TABLE))
     elif status is not None:
         check_status(status)
         worlds = generator.random(count if count is not None else 1, items=items, status=status)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from restore_contracts.contracts._types import ContractModel, Id
+from restore_contracts.contracts._types import ContractModel, Id, JsonText
 from restore_contracts.contracts.attention import RestoreResultAttention
 from restore_contracts.contracts.status import DecisionState
 from restore_contracts.provenance import Provenance, field
@@ -55,7 +55,7 @@ class RestoreRunProof(ContractModel):
     decision_state: Annotated[DecisionState, Field(strict=False)] = field(
         D, "UI decision state.", note="mapping assumed"
     )
-    attention: RestoreResultAttention = field(
+    attention: Annotated[RestoreResultAttention, JsonText()] = field(
         D, "Result attention.", note="derivation assumed; contract repo-verified"
     )
     operation_run_id: Id | None = field(D, "Linked operation run, if any.", default=None)

@@ -40,6 +40,7 @@ COVERAGE_FACETS = (
 
 COVERAGE_TRAITS = (
     "evidence_policies_differ",
+    "several_snapshots_policies_differ",
     "executed_without_operation_run",
     "soft_deleted_backup_set",
 )

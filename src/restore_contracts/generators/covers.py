@@ -118,22 +118,33 @@ def derived_facets(world: World, assumptions: Assumptions) -> dict[str, list[str
     return facets
 
 
-def _assemble(world: World, derived: dict[str, list[str]]) -> dict[str, list[str]]:
-    traits = sorted(traits_of(world) + derived.get("traits", []))
+def _assemble(
+    status: str, traits: list[str], derived: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Covers from the run's status, its row traits and its derived facets.
+
+    Several snapshots on which the two selection policies disagree is a trait
+    of its own: one snapshot that only latest_any selects does not show the
+    detail page choosing between snapshots.
+    """
+    every = {*traits, *derived.get("traits", [])}
+    if {"several_evidence_snapshots", "evidence_policies_differ"} <= every:
+        every.add("several_snapshots_policies_differ")
     return {
-        "status": [world.restore_run()["status"]],
+        "status": [status],
         "decision": list(derived["decision"]),
         "attention": list(derived["attention"]),
         "proof": list(derived["proof"]),
         "evidence_latest_active": list(derived["evidence_latest_active"]),
         "evidence_latest_any": list(derived["evidence_latest_any"]),
-        "traits": traits,
+        "traits": sorted(every),
     }
 
 
 def derive_covers(world: World, assumptions: Assumptions | None = None) -> dict[str, list[str]]:
     """The covers of a world computed afresh from its rows."""
-    return _assemble(world, derived_facets(world, assumptions or Assumptions()))
+    derived = derived_facets(world, assumptions or Assumptions())
+    return _assemble(world.restore_run()["status"], traits_of(world), derived)
 
 
 def signature(world: World) -> Hashable:
@@ -193,7 +204,7 @@ class CoverCache:
         if derived is None:
             derived = derived_facets(world, self.assumptions)
             self._derived[key] = derived
-        return _assemble(world, derived)
+        return _assemble(world.restore_run()["status"], traits_of(world), derived)
 
     def covers_by_key(self, world: World, key: tuple[Any, ...]) -> dict[str, list[str]]:
         """The covers of a world whose builder gave ``key`` (see ``WorldBuilder.build_keyed``).
@@ -207,16 +218,7 @@ class CoverCache:
         if derived is None:
             derived = derived_facets(world, self.assumptions)
             self._derived[tuple(sig)] = derived
-        extra = derived.get("traits", [])
-        return {
-            "status": [key[0]],
-            "decision": list(derived["decision"]),
-            "attention": list(derived["attention"]),
-            "proof": list(derived["proof"]),
-            "evidence_latest_active": list(derived["evidence_latest_active"]),
-            "evidence_latest_any": list(derived["evidence_latest_any"]),
-            "traits": sorted([*traits, *extra]),
-        }
+        return _assemble(key[0], list(traits), derived)
 
 
 def proof_rows(world: World, assumptions: Assumptions | None = None) -> list[Row]:

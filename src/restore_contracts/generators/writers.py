@@ -99,11 +99,15 @@ class _Sink:
 def _with_derived(
     worlds: Iterable[World], tables: list[str], assumptions: Assumptions | None
 ) -> Iterator[tuple[World, dict[str, list[Row]]]]:
-    """Each world with the rows to write per selected table (the derived view added)."""
+    """Each world with the rows to write per selected table (the derived view added).
+
+    A world that already holds ``restore_run_proofs`` rows (a mutation of the
+    derived view) keeps them: recomputing would undo the mutation.
+    """
     want_proofs = PROOF_TABLE in tables
     for world in worlds:
         rows = world.tables
-        if want_proofs:
+        if want_proofs and not rows.get(PROOF_TABLE):
             rows = {**rows, PROOF_TABLE: proof_rows(world, assumptions)}
         yield world, rows
 
