@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from restore_contracts.config import Assumptions
-from restore_contracts.contracts import EvidenceSnapshot, OperationRun, RestoreRun
-from restore_contracts.derivations import derive_proof
+from restore_contracts.generators.covers import proof_rows
 from restore_contracts.generators.world import Row, World
 
 
@@ -74,15 +73,7 @@ def shift(timestamp: str, seconds: int) -> str:
 
 def with_proofs(world: World, assumptions: Assumptions | None = None) -> list[Row]:
     """Add the derived ``restore_run_proofs`` rows of a world to it (JSON-native); return them."""
-    chosen = assumptions or Assumptions()
-    operation_runs = {row["id"]: row for row in world.rows("operation_runs")}
-    snapshots = [EvidenceSnapshot.model_validate(row) for row in world.rows("evidence_snapshots")]
-    rows = []
-    for raw in world.rows("restore_runs"):
-        run = RestoreRun.model_validate(raw)
-        op_row = operation_runs.get(run.operation_run_id) if run.operation_run_id else None
-        operation_run = OperationRun.model_validate(op_row) if op_row is not None else None
-        rows.append(derive_proof(run, operation_run, snapshots, chosen).model_dump(mode="json"))
+    rows = proof_rows(world, assumptions)
     world.tables[PROOFS] = rows
     return rows
 
