@@ -14,6 +14,7 @@ import click
 
 from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
+from restore_contracts.cli import db as _db
 from restore_contracts.errors import RestoreContractsError
 
 
@@ -52,6 +53,7 @@ for _command in (
     _contracts.statuses,
     _contracts.derivations,
     _contracts.fields,
+    _db.db,
 ):
     cli.add_command(_command)
 

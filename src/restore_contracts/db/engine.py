@@ -1,0 +1,88 @@
+"""Engines configured the way the application's connections are: UTC, utf8mb4, foreign keys.
+
+Laravel sets MySQL sessions to ``+00:00`` and turns SQLite's foreign keys on;
+the toolkit does the same, so timestamps mean the same thing whichever
+database they were written to or read from. A missing driver is reported with
+the extra that installs it, before any connection is attempted.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from restore_contracts.db.errors import DatabaseError, MissingDriverError
+from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, SQLITE, DatabaseUrl
+
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a server before reporting that it cannot be reached."""
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+def require_driver(url: DatabaseUrl) -> None:
+    """Import the URL's driver, or say which extra installs it."""
+    try:
+        importlib.import_module(url.backend.module)
+    except ImportError:
+        raise MissingDriverError(
+            f"the {url.backend.name} driver ({url.backend.module}) is not installed: "
+            f"{url.backend.install_hint}"
+        ) from None
+
+
+def create_db_engine(url: DatabaseUrl, *, read_only: bool = False) -> Engine:
+    """An engine for ``url``; ``read_only`` also makes SQLite refuse every write.
+
+    A SQLite file is never created by a read: reading a file that does not
+    exist is an error, not an empty database.
+    """
+    require_driver(url)
+    connect_args: dict[str, Any] = {}
+    if url.backend is POSTGRESQL:
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "restore-contracts"}
+    elif url.backend in (MYSQL, MARIADB):
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT, "charset": "utf8mb4"}
+    path = url.sqlite_path
+    if path is not None:
+        file = Path(path)
+        if read_only and not file.is_file():
+            raise DatabaseError(f"cannot read {url}: cannot connect: no such file {path!r}")
+        if not read_only:
+            file.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url.url,
+        connect_args=connect_args,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+        poolclass=NullPool,
+    )
+    if url.backend in (MYSQL, MARIADB):
+        event.listen(engine, "connect", _mysql_session)
+    elif url.backend is SQLITE:
+        event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_session)
+    return engine
+
+
+def _mysql_session(dbapi_connection: Any, _record: Any) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET time_zone = '+00:00'")
+
+
+def _sqlite_session(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only = ON")
+
+
+__all__ = ("CONNECT_TIMEOUT", "create_db_engine", "require_driver")

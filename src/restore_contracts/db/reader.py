@@ -1,0 +1,150 @@
+"""A live database as a validation source: streamed, read-only, never written.
+
+Every connection the source opens starts a read-only transaction before its
+first query (PostgreSQL ``SET TRANSACTION ... READ ONLY`` at repeatable read,
+so all tables come from one snapshot; MySQL/MariaDB ``START TRANSACTION WITH
+CONSISTENT SNAPSHOT, READ ONLY``; SQLite ``PRAGMA query_only``) and reads
+each table through a server-side cursor, a batch of rows at a time, so memory
+does not grow with the table. Rows are handed over as the driver returns them
+(naive datetimes, JSON as objects or text, booleans as bool or 0/1), which is
+exactly what the contract models accept; the few driver types they do not
+know (Decimal, bytes, UUID, dates) are converted to JSON-native values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, inspect
+from sqlalchemy.engine import Engine
+
+from restore_contracts.db.engine import create_db_engine
+from restore_contracts.db.errors import database_errors
+from restore_contracts.db.tables import CONTRACT_TABLES
+from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
+from restore_contracts.validators.source import Record
+
+FETCH_SIZE = 1000
+"""Rows fetched from the server-side cursor per round trip."""
+
+KNOWN_TABLES: tuple[str, ...] = (*CONTRACT_TABLES, "restore_run_proofs")
+"""Tables the validators read: the contract tables and the exported derived view."""
+
+_NATIVE = frozenset({str, int, float, bool, type(None), dict, list, dt.datetime})
+
+
+def to_native(value: Any) -> Any:
+    """A driver value the contract models do not accept, as its JSON-native equivalent."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return bytes(value).hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return value
+
+
+class DatabaseSource:
+    """The ``Source`` of a database URL; ``name`` is the URL with its password masked."""
+
+    def __init__(self, url: DatabaseUrl | str, *, fetch_size: int = FETCH_SIZE) -> None:
+        self._url = parse_url(url) if isinstance(url, str) else url
+        self._fetch_size = fetch_size
+        self._engine: Engine | None = None
+        self._idle: list[Connection] = []
+        self._connections: list[Connection] = []
+
+    @property
+    def name(self) -> str:
+        """The masked URL."""
+        return self._url.masked
+
+    @property
+    def url(self) -> DatabaseUrl:
+        """The parsed URL."""
+        return self._url
+
+    def _checkout(self) -> Connection:
+        """An idle connection in its read-only transaction, or a new one."""
+        if self._idle:
+            return self._idle.pop()
+        if self._engine is None:
+            self._engine = create_db_engine(self._url, read_only=True)
+        with database_errors(self._url, "cannot read"):
+            conn = self._engine.connect()
+            self._connections.append(conn)
+            backend = self._url.backend
+            if backend is POSTGRESQL:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            elif backend in (MYSQL, MARIADB):
+                conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+        return conn
+
+    def tables(self) -> list[str]:
+        """The known tables present in the database, in reading order (parents first)."""
+        conn = self._checkout()
+        try:
+            with database_errors(self._url, "cannot read"):
+                present = set(inspect(conn).get_table_names())
+        finally:
+            self._idle.append(conn)
+        return [name for name in KNOWN_TABLES if name in present]
+
+    def records(self, table: str) -> Iterator[Record]:
+        """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""
+        conn = self._checkout()
+        quoted = conn.dialect.identifier_preparer.quote(table)
+        result = None
+        try:
+            with database_errors(self._url, f"cannot read table {table} from"):
+                result = conn.execution_options(
+                    stream_results=True, yield_per=self._fetch_size
+                ).exec_driver_sql(f"SELECT * FROM {quoted} ORDER BY id")
+                keys = list(result.keys())
+                for partition in result.partitions():
+                    for values in partition:
+                        data = dict(zip(keys, values, strict=True))
+                        for key, value in data.items():
+                            if type(value) not in _NATIVE:
+                                data[key] = to_native(value)
+                        yield Record(table, data, f"{table}#{data.get('id')}")
+        finally:
+            if result is not None:
+                result.close()
+            self._idle.append(conn)
+
+    def close(self) -> None:
+        """End every read-only transaction (rolled back: nothing was written) and disconnect."""
+        for conn in self._connections:
+            conn.close()
+        self._connections.clear()
+        self._idle.clear()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> DatabaseSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+__all__ = ("FETCH_SIZE", "KNOWN_TABLES", "DatabaseSource", "to_native")
