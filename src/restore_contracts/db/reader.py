@@ -109,11 +109,11 @@ class DatabaseSource:
         result = None
         try:
             with database_errors(self._url, f"cannot read table {table} from"):
-                result = conn.execution_options(
-                    stream_results=True, yield_per=self._fetch_size
-                ).exec_driver_sql(f"SELECT * FROM {quoted} ORDER BY id")
+                result = conn.execution_options(stream_results=True).exec_driver_sql(
+                    f"SELECT * FROM {quoted} ORDER BY id"
+                )
                 keys = list(result.keys())
-                for partition in result.partitions():
+                for partition in result.yield_per(self._fetch_size).partitions():
                     for values in partition:
                         data = dict(zip(keys, values, strict=True))
                         for key, value in data.items():
