@@ -46,7 +46,7 @@ CREATE INDEX managed_environments_workspace_id_index ON managed_environments (wo
 --   name                    string     assumed
 --   status                  string     assumed
 --   item_count              integer    assumed
---   created_by              string     assumed
+--   created_by              id|text    assumed
 --   completed_at            timestamp  assumed
 --   created_at              timestamp  assumed
 --   updated_at              timestamp  assumed
@@ -146,7 +146,7 @@ CREATE INDEX operation_runs_workspace_id_managed_environment_id_index ON operati
 --   managed_environment_id  id         repo-verified
 --   workspace_id            id         repo-verified
 --   backup_set_id           id         repo-verified
---   requested_by            string     repo-verified  (nullable is repo-verified; the value type is not stated (user id or name))
+--   requested_by            id|text    repo-verified  (nullable is repo-verified; the value type is not stated (user id or name))
 --   is_dry_run              boolean    repo-verified
 --   status                  string     repo-verified
 --   requested_items         json       repo-verified

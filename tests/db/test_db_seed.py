@@ -14,7 +14,7 @@ from restore_contracts.db.engine import create_db_engine
 from restore_contracts.db.errors import DatabaseError
 from restore_contracts.db.reader import DatabaseSource
 from restore_contracts.db.seed import seed_worlds
-from restore_contracts.db.tables import CONTRACT_TABLES
+from restore_contracts.db.tables import CONTRACT_TABLES, METADATA
 from restore_contracts.db.urls import parse_url
 from restore_contracts.errors import InputError
 from restore_contracts.generators.world import World
@@ -25,11 +25,23 @@ def normalise(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return TABLE_MODELS[table].model_validate(row).model_dump(mode="json")
 
 
+def as_stored(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A world row as its table holds it: a user id in an id|text column becomes its text."""
+    columns = METADATA.tables[table].columns
+    held = {c.name for c in columns if c.info["kind"] == "id|text"}
+    return {
+        key: str(value) if key in held and isinstance(value, int) else value
+        for key, value in row.items()
+    }
+
+
 def written(worlds: list[World]) -> dict[str, list[dict[str, Any]]]:
-    """Every row of the worlds, normalised, by table, ordered by id."""
+    """Every row of the worlds as stored, normalised, by table, ordered by id."""
     result: dict[str, list[dict[str, Any]]] = {}
     for table in CONTRACT_TABLES:
-        rows = [normalise(table, row) for world in worlds for row in world.rows(table)]
+        rows = [
+            normalise(table, as_stored(table, row)) for world in worlds for row in world.rows(table)
+        ]
         result[table] = sorted(rows, key=lambda row: row["id"])
     return result
 
@@ -73,6 +85,17 @@ class TestRoundTrip:
             "evidence_snapshots": 1,
         }
         assert read_back(db_url) == written(worlds)
+
+    def test_a_user_id_in_a_varchar_column_comes_back_as_text(self, db_url: str) -> None:
+        """requested_by and created_by hold ids or names, so an id is read back as its text."""
+        world = completed_world()
+        world.restore_run()["requested_by"] = 42
+        world.rows("backup_sets")[0]["created_by"] = 7
+        seed_worlds(parse_url(db_url), [world])
+        with DatabaseSource(db_url) as source:
+            run = next(source.records("restore_runs")).data or {}
+            backup_set = next(source.records("backup_sets")).data or {}
+        assert (run["requested_by"], backup_set["created_by"]) == ("42", "7")
 
     def test_rows_shared_by_worlds_are_written_once(self, tmp_path: Any) -> None:
         """The same row in two worlds is one row; a different row with its id is an error."""

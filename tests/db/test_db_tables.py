@@ -29,7 +29,7 @@ class TestColumns:
             "managed_environment_id": "id",
             "workspace_id": "id",
             "backup_set_id": "id",
-            "requested_by": "string",
+            "requested_by": "id|text",
             "is_dry_run": "boolean",
             "status": "string",
             "requested_items": "json",

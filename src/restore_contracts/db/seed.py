@@ -78,6 +78,13 @@ def _string(value: Any) -> str | None:
     raise _Unstorable(f"{value!r} is not text")
 
 
+def _id_or_text(value: Any) -> str | None:
+    """A user id or a name in a varchar column: an integer is stored as its decimal text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _string(value)
+
+
 def _json_native(value: Any) -> Any:
     """PostgreSQL jsonb and MySQL json: the decoded value (JSON text is decoded first)."""
     if isinstance(value, str):
@@ -102,6 +109,7 @@ _CONVERTERS: dict[ColumnKind, Converter] = {
     ColumnKind.ID: _integer,
     ColumnKind.INTEGER: _integer,
     ColumnKind.STRING: _string,
+    ColumnKind.ID_OR_TEXT: _id_or_text,
     ColumnKind.TEXT: _string,
     ColumnKind.BOOLEAN: _boolean,
     ColumnKind.TIMESTAMP: _timestamp,

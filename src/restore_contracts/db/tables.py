@@ -61,6 +61,7 @@ class ColumnKind(StrEnum):
     ID = "id"
     INTEGER = "integer"
     STRING = "string"
+    ID_OR_TEXT = "id|text"
     TEXT = "text"
     BOOLEAN = "boolean"
     TIMESTAMP = "timestamp"
@@ -70,8 +71,10 @@ class ColumnKind(StrEnum):
 _TEXT_COLUMNS = {("restore_runs", "failure_reason")}
 """String fields stored as ``text`` rather than ``varchar(255)`` (free-form, unbounded)."""
 
-_MIXED_AS_STRING = {("restore_runs", "requested_by"), ("backup_sets", "created_by")}
-"""``int | str`` fields: the value type is not stated, so the column is assumed varchar."""
+_MIXED = {("restore_runs", "requested_by"), ("backup_sets", "created_by")}
+"""``int | str`` fields (a user id or a name): the value type is not stated, so the column
+is assumed varchar, the one type that holds both; an integer comes back as its decimal
+text, the only value a database gives back in another type than it was written."""
 
 
 def _walk(annotation: Any, bases: set[Any], metadata: list[Any]) -> None:
@@ -106,8 +109,8 @@ def column_kind(table: str, model: type[BaseModel], name: str) -> ColumnKind:
         return ColumnKind.ID
     if (table, name) in _TEXT_COLUMNS:
         return ColumnKind.TEXT
-    if (table, name) in _MIXED_AS_STRING:
-        return ColumnKind.STRING
+    if (table, name) in _MIXED:
+        return ColumnKind.ID_OR_TEXT
     if bases == {int}:
         return ColumnKind.INTEGER
     if len(bases) == 1 and issubclass(next(iter(bases)), str):
@@ -132,7 +135,7 @@ def sql_type(kind: ColumnKind) -> TypeEngine[Any]:
         )
     if kind is ColumnKind.INTEGER:
         return Integer().with_variant(mysql.INTEGER(unsigned=True), "mysql", "mariadb")
-    if kind is ColumnKind.STRING:
+    if kind in (ColumnKind.STRING, ColumnKind.ID_OR_TEXT):
         return String(255)
     if kind is ColumnKind.TEXT:
         return Text()
