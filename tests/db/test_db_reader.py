@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from db_worlds import completed_world, dry_run_world
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +20,7 @@ from restore_contracts.db.seed import seed_worlds
 from restore_contracts.db.tables import CONTRACT_TABLES
 from restore_contracts.db.urls import parse_url
 from restore_contracts.validators.source import Source
+from tests.db.db_worlds import completed_world, dry_run_world
 
 
 def seeded(url: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from db_worlds import completed_world, dry_run_world
 from sqlalchemy import text
 
 from restore_contracts.contracts import TABLE_MODELS
@@ -17,7 +16,9 @@ from restore_contracts.db.seed import seed_worlds
 from restore_contracts.db.tables import CONTRACT_TABLES, METADATA
 from restore_contracts.db.urls import parse_url
 from restore_contracts.errors import InputError
+from restore_contracts.generators import build_coverage, build_random
 from restore_contracts.generators.world import World
+from tests.db.db_worlds import completed_world, dry_run_world
 
 
 def normalise(table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +118,15 @@ class TestRoundTrip:
         world.rows("restore_run_proofs").append({"restore_run_id": 50})
         report = seed_worlds(parse_url(f"sqlite:///{tmp_path / 'rc.db'}"), [world])
         assert (report.total, report.not_persisted) == (8, {"restore_run_proofs": 1})
+
+
+class TestGeneratedWorlds:
+    def test_coverage_set_and_random_worlds_read_back_as_written(self, db_url: str) -> None:
+        """Every generated row (the coverage set and a few random worlds) survives the trip."""
+        worlds = [*build_coverage(3), *build_random(3, 8)]
+        report = seed_worlds(parse_url(db_url), worlds)
+        assert report.total == sum(len(w.rows(t)) for w in worlds for t in CONTRACT_TABLES)
+        assert read_back(db_url) == written(worlds)
 
 
 class TestAllOrNothing:
