@@ -1,0 +1,279 @@
+"""Readers: turn a path, a directory or stdin into a :class:`Source` of records.
+
+``open_source`` is the one place that decides how an input spec is read; a
+database URL reader plugs in there. Every reader streams: NDJSON and CSV line
+by line, JSON documents element by element (see :mod:`.jsondoc`).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from restore_contracts.errors import InputError
+from restore_contracts.validators.readers._common import (
+    EXTENSIONS,
+    Meter,
+    format_of,
+    table_of,
+)
+from restore_contracts.validators.readers.csvcopy import csv_records
+from restore_contracts.validators.readers.jsondoc import document_kind, json_records, object_tables
+from restore_contracts.validators.readers.ndjson import ndjson_records
+from restore_contracts.validators.source import Record, Source
+
+STDIN = "-"
+_KNOWN = ", ".join(sorted(EXTENSIONS))
+
+
+class FileSource:
+    """One file: NDJSON or CSV hold one table (named by the file or --table); a JSON file
+    holds an array of one table's rows or an object of table -> rows."""
+
+    def __init__(self, path: Path, table: str | None = None, *, meter: Meter | None = None) -> None:
+        fmt = format_of(path)
+        if fmt is None:
+            raise InputError(f"{path}: unknown file type {path.suffix!r}; expected {_KNOWN}")
+        self.path = path
+        self.format = fmt
+        self.meter = meter or Meter()
+        self._table = table or table_of(path)
+        self._tables: list[str] | None = None
+        self._kind: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The path as given."""
+        return str(self.path)
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read so far (all passes)."""
+        return self.meter.value
+
+    def _open(self) -> BinaryIO:
+        try:
+            return self.path.open("rb")
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot read: {exc.strerror}") from None
+
+    def _json_kind(self) -> str | None:
+        if self._kind is None:
+            with self._open() as handle:
+                self._kind = document_kind(handle, Meter()) or "invalid"
+        return self._kind
+
+    def tables(self) -> list[str]:
+        """The table the file is named for, or the keys of an object-of-tables document."""
+        if self._tables is None:
+            if self.format == "json" and self._json_kind() == "object":
+                with self._open() as handle:
+                    self._tables = object_tables(handle, Meter())
+            else:
+                self._tables = [self._table]
+        return self._tables
+
+    def records(self, table: str) -> Iterator[Record]:
+        """Stream one table's records from the start of the file."""
+        if table not in self.tables():
+            return
+        with self._open() as handle:
+            if self.format == "ndjson":
+                yield from ndjson_records(handle, table, self.name, self.meter)
+            elif self.format == "csv":
+                yield from csv_records(handle, table, self.name, self.meter)
+            else:
+                yield from json_records(
+                    handle, table, self.name, self.meter, array_table=self._table
+                )
+
+    def close(self) -> None:
+        """Files are opened per pass and closed at its end; nothing stays open."""
+
+
+class CombinedSource:
+    """Several sources read as one: a table's records are those of every part offering it."""
+
+    def __init__(self, parts: Sequence[Source], name: str) -> None:
+        self.parts = list(parts)
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """What the input was called (the directory, or the paths given)."""
+        return self._name
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read so far by every part."""
+        return sum(int(getattr(part, "bytes_read", 0)) for part in self.parts)
+
+    def tables(self) -> list[str]:
+        """Every part's tables, first appearance first."""
+        return list(dict.fromkeys(t for part in self.parts for t in part.tables()))
+
+    def records(self, table: str) -> Iterator[Record]:
+        """The parts' records of ``table``, part after part."""
+        for part in self.parts:
+            if table in part.tables():
+                yield from part.records(table)
+
+    def close(self) -> None:
+        """Close every part."""
+        for part in self.parts:
+            part.close()
+
+
+def directory_source(path: Path, table: str | None = None) -> CombinedSource:
+    """Every data file in a directory (and its subdirectories), one table per file.
+
+    Files whose extension no reader knows (README, .sql) are passed over; a
+    directory without any data file is unusable input.
+    """
+    meter = Meter()
+    files = sorted(
+        p for p in path.rglob("*") if p.is_file() and format_of(p) and not p.name.startswith(".")
+    )
+    if not files:
+        raise InputError(f"{path}: no data files ({_KNOWN}) in the directory")
+    parts: list[Source] = [FileSource(p, table, meter=meter) for p in files]
+    return CombinedSource(parts, str(path))
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that first returns bytes already read, then the rest of another stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class StdinSource:
+    """Standard input: NDJSON (streamed, one pass) or a JSON document, detected."""
+
+    def __init__(self, stream: BinaryIO, table: str | None = None) -> None:
+        self.meter = Meter()
+        self._table = table
+        self._stream = stream
+        self._document: bytes | None = None
+        self._lines: Iterator[bytes] | None = None
+        self._array: BinaryIO | None = None
+        first = stream.readline()
+        while first and not first.strip():
+            first = stream.readline()
+        head = first.lstrip()
+        if head.startswith(b"["):
+            self._array = _Prefixed(first, stream)  # type: ignore[assignment]
+        elif self._single_line_object(first):
+            self._lines = chain([first], stream)
+        else:
+            self._document = first + stream.read()
+        if (self._lines is not None or self._array is not None) and table is None:
+            raise InputError("stdin: give --table to name the table of the rows read from stdin")
+
+    @staticmethod
+    def _single_line_object(first: bytes) -> bool:
+        try:
+            parsed = orjson.loads(first)
+        except orjson.JSONDecodeError:
+            return not first.lstrip().startswith(b"{")
+        return not (
+            isinstance(parsed, dict)
+            and parsed
+            and all(isinstance(v, list) for v in parsed.values())
+        )
+
+    @property
+    def name(self) -> str:
+        """Reports call it stdin."""
+        return "<stdin>"
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read so far."""
+        return self.meter.value
+
+    def tables(self) -> list[str]:
+        """The --table of streamed rows, or the tables of a JSON document."""
+        if self._document is not None:
+            if document_kind(io.BytesIO(self._document), Meter()) == "object":
+                return object_tables(io.BytesIO(self._document), Meter())
+            return [self._table or "restore_runs"]
+        return [self._table] if self._table else []
+
+    def records(self, table: str) -> Iterator[Record]:
+        """Stream the rows; streamed stdin can be read once, a document any number of times."""
+        if self._document is not None:
+            yield from json_records(
+                io.BytesIO(self._document), table, self.name, self.meter, array_table=self._table
+            )
+        elif self._lines is not None:
+            lines, self._lines = self._lines, iter(())
+            if table == self._table:
+                yield from ndjson_records(lines, table, self.name, self.meter)
+        elif self._array is not None:
+            stream, self._array = self._array, None
+            if table == self._table:
+                yield from json_records(stream, table, self.name, self.meter, array_table=table)
+
+    def close(self) -> None:
+        """Nothing to release: stdin belongs to the process."""
+
+
+def open_source(spec: str, table: str | None = None) -> Source:
+    """The source an input spec names: ``-`` for stdin, a directory, or a data file.
+
+    This is the one place input specs are told apart; a database URL scheme is
+    recognised here too once a database reader exists. A missing path or an
+    unknown extension is unusable input (InputError, exit 2).
+    """
+    if spec == STDIN:
+        return StdinSource(sys.stdin.buffer, table)
+    path = Path(spec)
+    if path.is_dir():
+        return directory_source(path, table)
+    if not path.exists():
+        raise InputError(f"{spec}: no such file or directory")
+    return FileSource(path, table)
+
+
+def open_sources(specs: Sequence[str], table: str | None = None) -> Source:
+    """One source for several specs (each opened with :func:`open_source`)."""
+    if not specs:
+        raise InputError("give at least one input: a file, a directory, or - for stdin")
+    if list(specs).count(STDIN) > 1:
+        raise InputError("stdin (-) can be given once")
+    sources = [open_source(spec, table) for spec in specs]
+    if len(sources) == 1:
+        return sources[0]
+    return CombinedSource(sources, ", ".join(specs))
+
+
+__all__ = (
+    "STDIN",
+    "CombinedSource",
+    "FileSource",
+    "StdinSource",
+    "directory_source",
+    "open_source",
+    "open_sources",
+)
