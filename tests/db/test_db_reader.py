@@ -175,7 +175,7 @@ class TestPostgresqlRoles:
 
 class TestToNative:
     def test_driver_types_become_json_native(self) -> None:
-        """Decimal, bytes, UUID, dates and intervals are turned into what JSON would carry."""
+        """Decimal, bytes, UUID, dates and datetimes become what an export would carry (UTC)."""
         values = [
             Decimal("12"),
             Decimal("1.5"),
@@ -185,6 +185,8 @@ class TestToNative:
             dt.date(2026, 3, 22),
             dt.time(10, 2),
             dt.timedelta(hours=1),
+            dt.datetime(2026, 3, 22, 10, 2),
+            dt.datetime(2026, 3, 22, 12, 2, 0, 500, tzinfo=dt.timezone(dt.timedelta(hours=2))),
         ]
         assert [to_native(v) for v in values] == [
             12,
@@ -195,4 +197,6 @@ class TestToNative:
             "2026-03-22",
             "10:02:00",
             "1:00:00",
+            "2026-03-22 10:02:00",
+            "2026-03-22 10:02:00.000500",
         ]

@@ -5,27 +5,34 @@ first query (PostgreSQL ``SET TRANSACTION ... READ ONLY`` at repeatable read,
 so all tables come from one snapshot; MySQL/MariaDB ``START TRANSACTION WITH
 CONSISTENT SNAPSHOT, READ ONLY``; SQLite ``PRAGMA query_only``) and reads
 each table through a server-side cursor, a batch of rows at a time, so memory
-does not grow with the table. Rows are handed over as the driver returns them
-(naive datetimes, JSON as objects or text, booleans as bool or 0/1), which is
-exactly what the contract models accept; the few driver types they do not
-know (Decimal, bytes, UUID, dates) are converted to JSON-native values.
+does not grow with the table.
+
+Rows are handed over in the export encoding, the one NDJSON files carry:
+naive datetimes become 'Y-m-d H:i:s' text (naive is UTC, aware ones are
+converted), 0/1 in boolean columns become booleans, JSON text (MySQL, SQLite)
+is decoded when it holds an object or array, and the few driver types JSON
+has no word for (Decimal, bytes, UUID, dates) become JSON-native values. The
+models would accept the driver's values too; the export encoding lets the
+validators' fast path accept a canonical database row as it does a file's.
+Text that is not valid JSON stays text, so the validators report it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, inspect
 from sqlalchemy.engine import Engine
 
 from restore_contracts.db.engine import create_db_engine
 from restore_contracts.db.errors import database_errors
-from restore_contracts.db.tables import CONTRACT_TABLES
+from restore_contracts.db.tables import CONTRACT_TABLES, METADATA, ColumnKind
 from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
 from restore_contracts.validators.source import Record
 
@@ -35,11 +42,13 @@ FETCH_SIZE = 1000
 KNOWN_TABLES: tuple[str, ...] = (*CONTRACT_TABLES, "restore_run_proofs")
 """Tables the validators read: the contract tables and the exported derived view."""
 
-_NATIVE = frozenset({str, int, float, bool, type(None), dict, list, dt.datetime})
+_NATIVE = frozenset({str, int, float, bool, type(None), dict, list})
 
 
 def to_native(value: Any) -> Any:
-    """A driver value the contract models do not accept, as its JSON-native equivalent."""
+    """A driver value as its JSON-native equivalent (datetimes as export timestamps)."""
+    if isinstance(value, dt.datetime):
+        return timestamp_text(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -54,6 +63,53 @@ def to_native(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return str(value)
     return value
+
+
+def timestamp_text(value: dt.datetime) -> str:
+    """'Y-m-d H:i:s' (+ fraction when there is one) in UTC; a naive value is UTC already."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
+
+
+def _timestamp(value: Any) -> Any:
+    return timestamp_text(value) if type(value) is dt.datetime else to_native(value)
+
+
+def _boolean(value: Any) -> Any:
+    if type(value) is int and (value == 0 or value == 1):
+        return value == 1
+    return to_native(value)
+
+
+def _json(value: Any) -> Any:
+    if type(value) is str:
+        try:
+            decoded = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+        return decoded if type(decoded) is dict or type(decoded) is list else value
+    return to_native(value)
+
+
+_BY_KIND: dict[str, Callable[[Any], Any]] = {
+    ColumnKind.TIMESTAMP.value: _timestamp,
+    ColumnKind.BOOLEAN.value: _boolean,
+    ColumnKind.JSON.value: _json,
+}
+
+
+def column_converters(table: str, columns: list[str]) -> dict[str, Callable[[Any], Any]]:
+    """Columns of a known table whose values need the export encoding, with their converters."""
+    known = METADATA.tables.get(table)
+    if known is None:
+        return {}
+    result = {}
+    for name in columns:
+        column = known.columns.get(name)
+        if column is not None and column.info["kind"] in _BY_KIND:
+            result[name] = _BY_KIND[column.info["kind"]]
+    return result
 
 
 class DatabaseSource:
@@ -113,12 +169,19 @@ class DatabaseSource:
                     f"SELECT * FROM {quoted} ORDER BY id"
                 )
                 keys = list(result.keys())
+                special = column_converters(table, keys)
+                plain = [key for key in keys if key not in special]
+                converters = list(special.items())
                 for partition in result.yield_per(self._fetch_size).partitions():
                     for values in partition:
                         data = dict(zip(keys, values, strict=True))
-                        for key, value in data.items():
-                            if type(value) not in _NATIVE:
-                                data[key] = to_native(value)
+                        for key, convert in converters:
+                            value = data[key]
+                            if value is not None:
+                                data[key] = convert(value)
+                        for key in plain:
+                            if type(data[key]) not in _NATIVE:
+                                data[key] = to_native(data[key])
                         yield Record(table, data, f"{table}#{data.get('id')}")
         finally:
             if result is not None:
@@ -147,4 +210,11 @@ class DatabaseSource:
         self.close()
 
 
-__all__ = ("FETCH_SIZE", "KNOWN_TABLES", "DatabaseSource", "to_native")
+__all__ = (
+    "FETCH_SIZE",
+    "KNOWN_TABLES",
+    "DatabaseSource",
+    "column_converters",
+    "timestamp_text",
+    "to_native",
+)
