@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from restore_contracts.db.reader import DatabaseSource, to_native
 from restore_contracts.db.seed import seed_worlds
 from restore_contracts.db.tables import CONTRACT_TABLES
 from restore_contracts.db.urls import parse_url
+from restore_contracts.generators import build_coverage
 from restore_contracts.validators.source import Source
 from tests.db.db_worlds import completed_world, dry_run_world
 
@@ -112,10 +114,12 @@ class TestReadOnly:
 
 class TestStreaming:
     def test_postgresql_reads_through_a_server_side_cursor(self, pg: Any) -> None:
-        """While a table is being read, the server sees FETCH on a declared cursor."""
-        url = seeded(pg.spec)
+        """While a table is being read, the server sees FETCH on a declared cursor, not a scan."""
+        worlds = list(build_coverage(2))
+        seed_worlds(parse_url(pg.spec), worlds)
+        assert sum(len(w.rows("backup_items")) for w in worlds) > 50
         engine = pg.engine()
-        with DatabaseSource(url, fetch_size=2) as source:
+        with DatabaseSource(pg.spec, fetch_size=2) as source:
             records = source.records("backup_items")
             next(records)
             with engine.connect() as conn:
@@ -129,6 +133,39 @@ class TestStreaming:
         engine.dispose()
         assert len(activity) == 1
         assert activity[0].query.startswith("FETCH FORWARD "), activity[0].query
+
+    def test_stopping_early_ends_the_fetching_thread(self, db_url: str) -> None:
+        """A reader that stops after one record leaves no thread or open cursor behind."""
+        with DatabaseSource(seeded(db_url), fetch_size=1) as source:
+            records = source.records("backup_items")
+            next(records)
+            records.close()
+            assert [r.location for r in source.records("workspaces")] == [
+                "workspaces#1",
+                "workspaces#101",
+            ]
+        assert [t.name for t in threading.enumerate() if t.name == "restore-contracts-fetch"] == []
+
+    def test_a_connection_lost_mid_table_is_one_line(self, pg: Any) -> None:
+        """A server that drops the connection while rows stream is reported, not hung on."""
+        seed_worlds(parse_url(pg.spec), list(build_coverage(2)))
+        engine = pg.engine()
+        with DatabaseSource(pg.spec, fetch_size=2) as source:
+            records = source.records("backup_items")
+            next(records)
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = 'restore-contracts'"
+                    )
+                )
+            with pytest.raises(DatabaseError) as caught:
+                list(records)
+        engine.dispose()
+        assert caught.value.format_message().startswith(
+            f"cannot read table backup_items from {pg.spec}: "
+        )
 
 
 class TestPostgresqlRoles:

@@ -40,7 +40,12 @@ def require_driver(url: DatabaseUrl) -> None:
 
 
 def create_db_engine(url: DatabaseUrl, *, read_only: bool = False) -> Engine:
-    """An engine for ``url``; ``read_only`` also makes SQLite refuse every write.
+    """An engine for ``url``; ``read_only`` configures it for reading exports.
+
+    A reading engine gets timestamps as the server's text (PostgreSQL with
+    DateStyle ISO, MySQL's own format): 'Y-m-d H:i:s', exactly what exports
+    carry, with no datetime to build and format again; PostgreSQL's JSON comes
+    as text too (the reader decodes it); SQLite refuses writes.
 
     A SQLite file is never created by a read: reading a file that does not
     exist is an error, not an empty database.
@@ -49,8 +54,12 @@ def create_db_engine(url: DatabaseUrl, *, read_only: bool = False) -> Engine:
     connect_args: dict[str, Any] = {}
     if url.backend is POSTGRESQL:
         connect_args = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "restore-contracts"}
+        if read_only:
+            connect_args["options"] = "-c DateStyle=ISO"
     elif url.backend in (MYSQL, MARIADB):
         connect_args = {"connect_timeout": CONNECT_TIMEOUT, "charset": "utf8mb4"}
+        if read_only:
+            connect_args["conv"] = _mysql_text_timestamps()
     path = url.sqlite_path
     if path is not None:
         file = Path(path)
@@ -67,9 +76,27 @@ def create_db_engine(url: DatabaseUrl, *, read_only: bool = False) -> Engine:
     )
     if url.backend in (MYSQL, MARIADB):
         event.listen(engine, "connect", _mysql_session)
+    elif url.backend is POSTGRESQL and read_only:
+        event.listen(engine, "connect", _postgresql_text_values)
     elif url.backend is SQLITE:
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_session)
     return engine
+
+
+def _mysql_text_timestamps() -> dict[Any, Any]:
+    """PyMySQL's converters, except that DATETIME and TIMESTAMP stay as the server's text."""
+    field_type = importlib.import_module("pymysql.constants.FIELD_TYPE")
+    conversions: dict[Any, Any] = importlib.import_module("pymysql.converters").conversions
+    return {**conversions, field_type.DATETIME: str, field_type.TIMESTAMP: str}
+
+
+def _postgresql_text_values(dbapi_connection: Any, _record: Any) -> None:
+    """Timestamps as the server's ISO text ('Y-m-d H:i:s', as exports write them) and JSON
+    as its text, decoded by the reader in one orjson call instead of a loader per value."""
+    from psycopg.types.string import TextLoader
+
+    for name in ("timestamp", "timestamptz", "json", "jsonb"):
+        dbapi_connection.adapters.register_loader(name, TextLoader)
 
 
 def _mysql_session(dbapi_connection: Any, _record: Any) -> None:

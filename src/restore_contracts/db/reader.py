@@ -19,9 +19,12 @@ Text that is not valid JSON stays text, so the validators report it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
@@ -73,17 +76,24 @@ def timestamp_text(value: dt.datetime) -> str:
 
 
 def _timestamp(value: Any) -> Any:
-    return timestamp_text(value) if type(value) is dt.datetime else to_native(value)
+    if type(value) is dt.datetime and value.tzinfo is None:
+        return value.isoformat(" ")
+    return value if type(value) is str else to_native(value)
 
 
 def _boolean(value: Any) -> Any:
+    if type(value) is bool:
+        return value
     if type(value) is int and (value == 0 or value == 1):
         return value == 1
     return to_native(value)
 
 
 def _json(value: Any) -> Any:
-    if type(value) is str:
+    kind = type(value)
+    if kind is dict or kind is list:
+        return value
+    if kind is str:
         try:
             decoded = orjson.loads(value)
         except orjson.JSONDecodeError:
@@ -98,18 +108,79 @@ _BY_KIND: dict[str, Callable[[Any], Any]] = {
     ColumnKind.JSON.value: _json,
 }
 
+_DRIVER_ENCODED: dict[str, frozenset[str]] = {
+    POSTGRESQL.name: frozenset({ColumnKind.TIMESTAMP.value, ColumnKind.BOOLEAN.value}),
+    MYSQL.name: frozenset({ColumnKind.TIMESTAMP.value}),
+    MARIADB.name: frozenset({ColumnKind.TIMESTAMP.value}),
+}
+"""Storage classes a backend's reading engine already returns in the export encoding
+(PostgreSQL: booleans and ISO text timestamps; MySQL: text timestamps)."""
 
-def column_converters(table: str, columns: list[str]) -> dict[str, Callable[[Any], Any]]:
-    """Columns of a known table whose values need the export encoding, with their converters."""
+
+def column_converters(
+    table: str, columns: list[str], backend: str = "sqlite"
+) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Columns of a known table that need converting to the export encoding, with how."""
     known = METADATA.tables.get(table)
     if known is None:
-        return {}
-    result = {}
+        return []
+    done = _DRIVER_ENCODED.get(backend, frozenset())
+    result = []
     for name in columns:
         column = known.columns.get(name)
-        if column is not None and column.info["kind"] in _BY_KIND:
-            result[name] = _BY_KIND[column.info["kind"]]
+        if column is not None:
+            kind = column.info["kind"]
+            if kind in _BY_KIND and kind not in done:
+                result.append((name, _BY_KIND[kind]))
     return result
+
+
+_END = object()
+
+
+class _Prefetcher:
+    """Fetches the next batch of rows in a thread while the current one is being checked.
+
+    The database produces the next rows (for PostgreSQL, rendering jsonb is most of
+    its work) while this process validates the previous ones, instead of each waiting
+    for the other. Only the thread touches the cursor until :meth:`close` has joined it.
+    """
+
+    def __init__(self, batches: Iterable[Sequence[Any]], depth: int = 2) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._produce, args=(batches,), name="restore-contracts-fetch", daemon=True
+        )
+        self._thread.start()
+
+    def _produce(self, batches: Iterable[Sequence[Any]]) -> None:
+        item: Any = _END
+        try:
+            for batch in batches:
+                self._queue.put(batch)
+                if self._stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the reading thread, raised there
+            item = exc
+        self._queue.put(item)
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop fetching (the consumer may have stopped early) and wait for the thread."""
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
 
 
 class DatabaseSource:
@@ -163,27 +234,30 @@ class DatabaseSource:
         conn = self._checkout()
         quoted = conn.dialect.identifier_preparer.quote(table)
         result = None
+        batches = None
         try:
             with database_errors(self._url, f"cannot read table {table} from"):
                 result = conn.execution_options(stream_results=True).exec_driver_sql(
                     f"SELECT * FROM {quoted} ORDER BY id"
                 )
                 keys = list(result.keys())
-                special = column_converters(table, keys)
-                plain = [key for key in keys if key not in special]
-                converters = list(special.items())
-                for partition in result.yield_per(self._fetch_size).partitions():
-                    for values in partition:
+                converters = column_converters(table, keys, self._url.backend.name)
+                native = _NATIVE
+                batches = _Prefetcher(result.yield_per(self._fetch_size).partitions())
+                for partition in batches:
+                    for row in partition:
+                        values: Any = row
+                        if not native.issuperset(map(type, values)):
+                            values = [v if type(v) in native else to_native(v) for v in values]
                         data = dict(zip(keys, values, strict=True))
                         for key, convert in converters:
                             value = data[key]
                             if value is not None:
                                 data[key] = convert(value)
-                        for key in plain:
-                            if type(data[key]) not in _NATIVE:
-                                data[key] = to_native(data[key])
                         yield Record(table, data, f"{table}#{data.get('id')}")
         finally:
+            if batches is not None:
+                batches.close()
             if result is not None:
                 result.close()
             self._idle.append(conn)
