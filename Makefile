@@ -36,6 +36,11 @@ demo: $(STAMP)
 	$(RC) schemas --out $(DEMO)/schemas
 	$(RC) statuses
 	$(RC) derivations
+	$(RC) scenarios
+	$(RC) generate --scenario coverage --seed 1 --format ndjson --out $(DEMO)/fixtures
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_generate.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

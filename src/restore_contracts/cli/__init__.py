@@ -15,6 +15,7 @@ import click
 from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
 from restore_contracts.cli import db as _db
+from restore_contracts.cli import generate as _generate
 from restore_contracts.errors import RestoreContractsError
 
 
@@ -53,6 +54,8 @@ for _command in (
     _contracts.statuses,
     _contracts.derivations,
     _contracts.fields,
+    _generate.generate,
+    _generate.scenarios,
     _db.db,
 ):
     cli.add_command(_command)

@@ -25,11 +25,14 @@ from restore_contracts.generators.covers import derive_covers, proof_rows
 from restore_contracts.generators.mutations import MUTATIONS, mutate
 from restore_contracts.generators.scenarios import SCENARIOS, Scenario
 from restore_contracts.generators.world import Row, World
+from restore_contracts.generators.writers import DIALECTS, FORMATS, write_worlds
 
 __all__ = (
     "COVERAGE_FACETS",
     "COVERAGE_TRAITS",
     "DEFAULT_ANCHOR",
+    "DIALECTS",
+    "FORMATS",
     "MUTATIONS",
     "SCENARIOS",
     "Generator",
@@ -46,4 +49,5 @@ __all__ = (
     "merge_worlds",
     "mutate",
     "proof_rows",
+    "write_worlds",
 )

@@ -64,6 +64,7 @@ class Generator:
     def scenario(self, name: str) -> World:
         """The world of a named scenario, its covers derived afresh."""
         scenario = scenario_named(name)
+        scenario.spec.check()
         rng = world_random(self.seed, name, 0)
         world = self.builder.build(name, scenario.block, rng, scenario.spec)
         world.covers = derive_covers(world, self.assumptions)
@@ -87,13 +88,13 @@ class Generator:
         specs = RandomSpecs(self.anchor, items=items, status=status)
         label = "random" if status is None else f"status:{status}"
         prefix = "random" if status is None else status
-        build = self.builder.build
-        covers = self._covers.covers
+        build = self.builder.build_keyed
+        covers = self._covers.covers_by_key
         seed = self.seed
         for index in range(start, start + count):
             rng = world_random(seed, label, index)
-            world = build(f"{prefix}-{index}", RANDOM_BLOCK_BASE + index, rng, specs.draw(rng))
-            world.covers = covers(world)
+            world, key = build(f"{prefix}-{index}", RANDOM_BLOCK_BASE + index, rng, specs.draw(rng))
+            world.covers = covers(world, key)
             yield world
 
 
@@ -138,7 +139,7 @@ def coverage_scenarios(assumptions: Assumptions | None = None) -> list[str]:
     """The smallest set of scenarios (greedy set cover, catalogue order on ties) covering
     every status, decision, attention, proof and evidence value the catalogue produces,
     plus :data:`COVERAGE_TRAITS`."""
-    if assumptions is None:
+    if assumptions is None or assumptions == Assumptions():
         covers = {name: scenario_covers(name) for name in SCENARIOS}
     else:
         generator = Generator(0, assumptions=assumptions)

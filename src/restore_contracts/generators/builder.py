@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from restore_contracts.generators.clock import (
     DAY,
@@ -39,9 +40,13 @@ from restore_contracts.generators.vocab import (
     SAFETY_WARNINGS,
     SKIPPED_REASONS,
     UNICODE_DISPLAY_NAMES,
-    PolicyKind,
 )
 from restore_contracts.generators.world import Row, World
+
+LARGE_RUN = 1000
+"""Items from which a run counts as large."""
+DST_TRANSITIONS = ("2026-03-29 01:00:00", "2026-10-25 01:00:00")
+"""Europe/Berlin's 2026 clock changes, in UTC as the rows store time."""
 
 PRE_EXECUTION = ("draft", "scoped", "checked", "previewed", "pending")
 EXECUTION = ("queued", "running")
@@ -96,9 +101,13 @@ def _guid_prefixes() -> tuple[str, ...]:
 _GUID_HEADS = _guid_prefixes()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Spec:
-    """What one world must show; everything not fixed here is drawn from the world's Random."""
+    """What one world must show; everything not fixed here is drawn from the world's Random.
+
+    Not frozen only because a frozen dataclass is three times slower to create, and
+    random worlds create one each; treat it as immutable.
+    """
 
     status: str
     dry_run: bool = False
@@ -178,6 +187,7 @@ def _requester(rng: random.Random, pools: Pools, kind: str) -> int | str | None:
 def _statuses(rng: random.Random, spec: Spec, n: int) -> list[str]:
     """The outcome status of each of ``n`` items under the spec's mix."""
     mix = spec.mix
+    rand = rng.random
     if mix == "clean":
         return ["succeeded"] * n
     if mix == "failed":
@@ -185,21 +195,21 @@ def _statuses(rng: random.Random, spec: Spec, n: int) -> list[str]:
     if mix == "cancelled_none":
         return ["non_applied"] * n
     if mix == "dry":
-        return [rng.choice(("non_applied", "non_applied", "skipped")) for _ in range(n)]
+        return ["skipped" if rand() < 0.3 else "non_applied" for _ in range(n)]
     if mix == "cancelled_applied":
-        done = 1 + rng.randrange(max(1, n - 1))
+        done = 1 + int(rand() * max(1, n - 1))
         return ["succeeded"] * done + ["non_applied"] * (n - done)
     statuses = ["succeeded"] * n
     if mix == "follow_up":
-        count = 1 + rng.randrange(max(1, n // 4))
-        for position in rng.sample(range(n), min(count, n)):
-            statuses[position] = rng.choice(("skipped", "non_applied"))
+        # at least one item needs follow-up; positions may repeat, so "at most" count
+        for _ in range(1 + int(rand() * max(1, n // 4))):
+            statuses[int(rand() * n)] = "skipped" if rand() < 0.5 else "non_applied"
         return statuses
-    # partial: at least one applied, at least one failed or partial
-    count = 1 + rng.randrange(max(1, n // 2))
-    positions = rng.sample(range(n), min(count, n - 1))
-    for index, position in enumerate(positions):
-        statuses[position] = "failed" if index == 0 or rng.random() < 0.6 else "partial"
+    # partial: at most n - 1 positions change, so one item stays applied; the first fails
+    for index in range(min(1 + int(rand() * max(1, n // 2)), n - 1)):
+        statuses[int(rand() * n)] = "failed" if index == 0 or rand() < 0.6 else "partial"
+    if "failed" not in statuses:
+        statuses[statuses.index("partial")] = "failed"
     return statuses
 
 
@@ -214,7 +224,21 @@ class WorldBuilder:
 
     def build(self, name: str, block: int, rng: random.Random, spec: Spec) -> World:
         """One world in id block ``block`` (covers are filled in by the caller)."""
-        spec.check()
+        return self.build_keyed(name, block, rng, spec)[0]
+
+    def build_keyed(
+        self, name: str, block: int, rng: random.Random, spec: Spec
+    ) -> tuple[World, tuple[Any, ...]]:
+        """One world and its cover key: every value its derived covers depend on.
+
+        The key holds what :func:`restore_contracts.generators.covers.signature` and
+        :func:`~restore_contracts.generators.covers.traits_of` would read back from the
+        rows, taken from the builder's own variables, so a cover cache can skip
+        re-reading the rows (a test checks the two agree).
+
+        The spec is trusted: catalogue specs are checked when built by name and
+        random specs are valid by construction (both are tested).
+        """
         pools = self.pools
         fmt = format_epoch
         rand = rng.random
@@ -238,20 +262,21 @@ class WorldBuilder:
         run_id = row_id(block, "restore_runs")
         ws_created = created - 30 * DAY - int(rand() * 400 * DAY)
         env_created = ws_created + DAY + int(rand() * 20 * DAY)
+        env_created_text = fmt(env_created)
         workspace = {
             "id": ws_id,
             "name": company,
             "slug": f"{slug or 'workspace'}-{block}",
             "created_at": fmt(ws_created),
-            "updated_at": fmt(env_created),
+            "updated_at": env_created_text,
         }
         environment = {
             "id": env_id,
             "workspace_id": ws_id,
             "name": f"{company} {ENVIRONMENT_KINDS[int(rand() * len(ENVIRONMENT_KINDS))]}",
             "tenant_id": guid(rng),
-            "created_at": fmt(env_created),
-            "updated_at": fmt(env_created + int(rand() * DAY)),
+            "created_at": env_created_text,
+            "updated_at": env_created_text,
         }
 
         # --- timeline of the run ------------------------------------------------------------
@@ -267,50 +292,65 @@ class WorldBuilder:
             bases = [scope, check, check + 20 + int(rand() * 600)]
             queued_at = bases[2] + 15 + int(rand() * 1800)
             started_at = queued_at + 1 + int(rand() * 90)
+        base_texts = [fmt(when) for when in bases[:n_bases]]
         set_completed = created - HOUR - int(rand() * 20 * DAY)
         set_created = set_completed - 60 - int(rand() * 1500)
-        capture_span = set_completed - set_created
+        # Items are captured while the backup runs; four capture instants are enough to look
+        # real and save formatting a timestamp per item.
+        set_created_text = fmt(set_created)
+        set_completed_text = fmt(set_completed)
+        capture_step = (set_completed - set_created) // 3
+        captured_texts = (
+            set_created_text,
+            fmt(set_created + capture_step),
+            fmt(set_created + 2 * capture_step),
+            set_completed_text,
+        )
 
-        # --- backup set and items -----------------------------------------------------------
+        # --- backup set, items, preview and results in one pass -----------------------------
         n = spec.items
         n_set = n + spec.extra_set_items
         requester = _requester(rng, pools, spec.requester)
         policy_names = pools.policy_names
         unicode_names = UNICODE_DISPLAY_NAMES
         heads = _GUID_HEADS
-        item_rows: list[Row] = []
-        item_keys: list[str] = []
-        kinds: list[PolicyKind] = []
-        names: list[str] = []
-        identifiers: list[str] = []
-        actions: list[str] = []
-        set_created_text = fmt(set_created)
         first_item = row_id(block, "backup_items")
         unicode = spec.unicode
+        mode = FAILURE_MODES[spec.failure]
+        http_status = mode.http_status
+        item_reasons = mode.item_reasons
+        counts = {"succeeded": 0, "failed": 0, "skipped": 0, "partial": 0, "non_applied": 0}
+        foundations_skipped = 0
+        duration_total = 0
+        has_results = executed and spec.started and not spec.blocked
+        statuses = _statuses(rng, spec, n) if has_results else []
+        cancelled = spec.mix in ("cancelled_applied", "cancelled_none")
+        preview_items: dict[str, Row] | None = {} if n_bases == 3 else None
+        items: dict[str, Row] | None = {} if has_results else None
+        item_rows: list[Row] = []
+        ascii_names = True
+        # The run covers the first n items of the set; the rest exist but were not requested.
         for position in range(n_set):
             # One 64-bit draw feeds every per-item choice: cheaper than six Random calls.
             bits = bits64(64)
             kind_index = _KIND_TABLE[(bits & 255) * _KIND_SPAN >> 8]
             kind = POLICY_KINDS[kind_index]
+            policy_type = kind.policy_type
             if unicode and not position & 1:
                 display = unicode_names[(position >> 1) % len(unicode_names)]
             else:
                 choices = policy_names[kind_index]
                 display = choices[(bits >> 8 & 255) % len(choices)]
+            ascii_names = ascii_names and display.isascii()
             ident_bits = bits64(60)
             identifier = heads[ident_bits & 4095] + "%012x" % (ident_bits >> 12)
             item_id = first_item + position
-            kinds.append(kind)
-            names.append(display)
-            identifiers.append(identifier)
-            item_keys.append(str(item_id))
-            actions.append(_ACTIONS[bits >> 16 & 7])
             item_rows.append(
                 {
                     "id": item_id,
                     "backup_set_id": set_id,
                     "policy_identifier": identifier,
-                    "policy_type": kind.policy_type,
+                    "policy_type": policy_type,
                     "display_name": display,
                     "platform": kind.platform,
                     "payload": {
@@ -320,76 +360,67 @@ class WorldBuilder:
                         "roleScopeTagIds": ["0"],
                         "version": 1 + (bits >> 19 & 7),
                     },
-                    "captured_at": fmt(set_created + ((bits >> 22 & 0xFFFF) * capture_span >> 16)),
+                    "captured_at": captured_texts[bits >> 22 & 3],
                     "created_at": set_created_text,
                     "updated_at": set_created_text,
                 }
             )
-        # The run covers the first n items of the set; the rest exist but were not requested.
-
-        # --- preview, results, counts -------------------------------------------------------
-        preview = None
-        if n_bases == 3:
-            preview = {
-                "generated_at": fmt(bases[2]),
-                "items": {
-                    item_keys[p]: {
-                        "action": actions[p],
-                        "policy_type": kinds[p].policy_type,
-                        "display_name": names[p],
-                    }
-                    for p in range(n)
-                },
+            if position >= n:
+                continue
+            key = str(item_id)
+            if preview_items is not None:
+                preview_items[key] = {
+                    "action": _ACTIONS[bits >> 16 & 7],
+                    "policy_type": policy_type,
+                    "display_name": display,
+                }
+            if items is None:
+                continue
+            outcome = statuses[position]
+            counts[outcome] += 1
+            duration = 150 + (bits >> 24 & 2047)
+            reason = None
+            http = None
+            request_bits = bits64(60)
+            request_id: str | None = heads[request_bits & 4095] + "%012x" % (request_bits >> 12)
+            if outcome != "succeeded":
+                pick = bits >> 35 & 1
+                if outcome == "failed":
+                    http = http_status
+                    reason = item_reasons[pick]
+                    if "{retry}" in reason:
+                        reason = reason.format(retry=5 + (bits >> 36 & 127))
+                    duration += 1000 + (bits >> 43 & 8191)
+                elif outcome == "partial":
+                    reason = PARTIAL_REASONS[pick]
+                elif outcome == "skipped":
+                    reason = SKIPPED_REASONS[pick]
+                elif dry:
+                    reason = DRY_RUN_REASONS[pick]
+                elif cancelled:
+                    reason = CANCELLED_ITEM_REASON
+                    duration = 0
+                    request_id = None
+                else:
+                    reason = NON_APPLIED_REASONS[pick]
+            duration_total += duration
+            items[key] = {
+                "status": outcome,
+                "policy_type": policy_type,
+                "display_name": display,
+                "policy_identifier": identifier,
+                "reason": reason,
+                "http_status": http,
+                "graph_request_id": request_id,
+                "duration_ms": duration,
             }
 
-        mode = FAILURE_MODES[spec.failure]
+        preview = None
+        if preview_items is not None:
+            preview = {"generated_at": base_texts[2], "items": preview_items}
+
         results = None
-        counts = {"succeeded": 0, "failed": 0, "skipped": 0, "partial": 0, "non_applied": 0}
-        foundations_skipped = 0
-        duration_total = 0
-        if executed and spec.started and not spec.blocked:
-            statuses = _statuses(rng, spec, n)
-            items = {}
-            cancelled = spec.mix in ("cancelled_applied", "cancelled_none")
-            for position in range(n):
-                outcome = statuses[position]
-                counts[outcome] += 1
-                bits = bits64(64)
-                duration = 150 + (bits & 2047)
-                reason = None
-                http = None
-                request_id: str | None = heads[bits >> 11 & 4095] + "%012x" % (bits >> 23 & _48)
-                if outcome != "succeeded":
-                    pick = bits >> 11 & 1
-                    if outcome == "failed":
-                        http = mode.http_status
-                        reason = mode.item_reasons[pick]
-                        if "{retry}" in reason:
-                            reason = reason.format(retry=5 + (bits >> 12 & 127))
-                        duration += 1000 + (bits >> 13 & 8191)
-                    elif outcome == "partial":
-                        reason = PARTIAL_REASONS[pick]
-                    elif outcome == "skipped":
-                        reason = SKIPPED_REASONS[pick]
-                    elif dry:
-                        reason = DRY_RUN_REASONS[pick]
-                    elif cancelled:
-                        reason = CANCELLED_ITEM_REASON
-                        duration = 0
-                        request_id = None
-                    else:
-                        reason = NON_APPLIED_REASONS[pick]
-                duration_total += duration
-                items[item_keys[position]] = {
-                    "status": outcome,
-                    "policy_type": kinds[position].policy_type,
-                    "display_name": names[position],
-                    "policy_identifier": identifiers[position],
-                    "reason": reason,
-                    "http_status": http,
-                    "graph_request_id": request_id,
-                    "duration_ms": duration,
-                }
+        if items is not None:
             foundations = []
             n_found = max(spec.foundations, 1 if spec.foundation_skipped else 0)
             for index in range(n_found):
@@ -431,6 +462,10 @@ class WorldBuilder:
         if last is None:
             last = bases[n_bases - 1] if n_bases else created + 5 + int(rand() * 300)
         updated = last + int(rand() * 5)
+        updated_text = fmt(updated)
+        started_text = fmt(run_started) if run_started is not None else None
+        completed_text = fmt(run_completed) if run_completed is not None else None
+        queued_text = fmt(queued_at) if executed or in_execution else None
 
         # --- metadata -----------------------------------------------------------------------
         metadata: Row | None = None
@@ -440,10 +475,12 @@ class WorldBuilder:
                 metadata["total"] = n
                 metadata.update(counts)
                 metadata["foundations_skipped"] = foundations_skipped
-            for key, when in zip(BASIS_KEYS[:n_bases], bases, strict=False):
+            fingerprints = f"{rng.getrandbits(768):0192x}"
+            for index, when in enumerate(base_texts[:n_bases]):
+                key = BASIS_KEYS[index]
                 metadata[key] = {
-                    "fingerprint": _fingerprint(rng),
-                    "recorded_at": fmt(when),
+                    "fingerprint": "sha256:" + fingerprints[index * 64 : index * 64 + 64],
+                    "recorded_at": when,
                     "item_count": n,
                 }
             if not dry and (executed or in_execution):
@@ -451,7 +488,7 @@ class WorldBuilder:
                 if spec.blocked:
                     warnings = [BLOCKED_REASONS[0]]
                 metadata["execution_safety_snapshot"] = {
-                    "captured_at": fmt(queued_at),
+                    "captured_at": queued_text,
                     "checks_passed": not spec.blocked,
                     "warnings": warnings,
                 }
@@ -511,10 +548,10 @@ class WorldBuilder:
                         "item_count": n,
                         "source": "restore_run",
                     },
-                    "started_at": fmt(run_started) if run_started is not None else None,
-                    "completed_at": fmt(run_completed) if run_completed is not None else None,
-                    "created_at": fmt(queued_at),
-                    "updated_at": fmt(updated),
+                    "started_at": started_text,
+                    "completed_at": completed_text,
+                    "created_at": queued_text,
+                    "updated_at": updated_text,
                 }
             )
 
@@ -571,9 +608,9 @@ class WorldBuilder:
             "status": "completed",
             "item_count": n_set,
             "created_by": _requester(rng, pools, "user" if rand() < 0.5 else "email"),
-            "completed_at": fmt(set_completed),
+            "completed_at": set_completed_text,
             "created_at": set_created_text,
-            "updated_at": deleted_at or fmt(set_completed),
+            "updated_at": deleted_at or set_completed_text,
             "deleted_at": deleted_at,
         }
 
@@ -593,13 +630,13 @@ class WorldBuilder:
             "results": results,
             "metadata": metadata,
             "failure_reason": failure_reason,
-            "started_at": fmt(run_started) if run_started is not None else None,
-            "completed_at": fmt(run_completed) if run_completed is not None else None,
+            "started_at": started_text,
+            "completed_at": completed_text,
             "operation_run_id": op_id,
             "created_at": fmt(created),
-            "updated_at": fmt(updated),
+            "updated_at": updated_text,
         }
-        return World(
+        world = World(
             name=name,
             tables={
                 "workspaces": [workspace],
@@ -611,6 +648,50 @@ class WorldBuilder:
                 "evidence_snapshots": evidence_rows,
             },
         )
+        traits = []
+        if dry:
+            traits.append("dry_run")
+        if deleted_at is not None:
+            traits.append("soft_deleted_backup_set")
+        if created < OPERATION_RUN_COLUMN_SINCE:
+            traits.append("created_before_operation_run_column")
+        elif executed and not dry and op_id is None:
+            traits.append("executed_without_operation_run")
+        if run_started is None and status in ("cancelled", "aborted"):
+            traits.append("cancelled_while_queued")
+        if requested_items is None:
+            traits.append("whole_set_requested")
+        elif n < n_set:
+            traits.append("requested_subset")
+        if requester is None:
+            traits.append("requested_by_null")
+        elif isinstance(requester, str):
+            traits.append("requested_by_text")
+        if n_set >= LARGE_RUN:
+            traits.append("large_run")
+        if not ascii_names:
+            traits.append("unicode_display_names")
+        if (
+            started_text
+            and completed_text
+            and any(started_text < t <= completed_text for t in DST_TRANSITIONS)
+        ):
+            traits.append("dst_boundary")
+        if op_id is not None and len(evidence_rows) > 1:
+            traits.append("several_evidence_snapshots")
+        unclean = n - counts["succeeded"] + foundations_skipped if results is not None else 0
+        applied = counts["succeeded"] + counts["partial"]
+        cover_key = (
+            status,
+            dry,
+            applied > 0,
+            unclean > 0,
+            op_id is None,
+            spec.operation,
+            spec.evidence if op_id is not None else (),
+            tuple(traits),
+        )
+        return world, cover_key
 
 
 __all__ = (

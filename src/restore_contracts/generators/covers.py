@@ -24,6 +24,7 @@ from restore_contracts.derivations import (
     derive_operation_run_proof,
     derive_proof,
 )
+from restore_contracts.generators.builder import DST_TRANSITIONS, LARGE_RUN
 from restore_contracts.generators.world import Row, World
 
 FACETS = (
@@ -41,9 +42,6 @@ _EXECUTED = frozenset(
     ("completed", "partial", "failed", "cancelled", "aborted", "completed_with_errors")
 )
 _OPERATION_RUN_COLUMN_SINCE = "2026-02-10 00:00:00"
-_DST_TRANSITIONS = ("2026-03-29 01:00:00", "2026-10-25 01:00:00")
-LARGE_RUN = 1000
-"""Items from which a run counts as large."""
 
 
 def traits_of(world: World) -> list[str]:
@@ -52,38 +50,47 @@ def traits_of(world: World) -> list[str]:
     traits = []
     if run["is_dry_run"]:
         traits.append("dry_run")
-    backup_sets = [s for s in world.rows("backup_sets") if s["id"] == run["backup_set_id"]]
-    if backup_sets and backup_sets[0].get("deleted_at") is not None:
-        traits.append("soft_deleted_backup_set")
+    set_id = run["backup_set_id"]
+    for backup_set in world.rows("backup_sets"):
+        if backup_set["id"] == set_id and backup_set.get("deleted_at") is not None:
+            traits.append("soft_deleted_backup_set")
     created = run.get("created_at") or ""
+    status = run["status"]
     if created < _OPERATION_RUN_COLUMN_SINCE:
         traits.append("created_before_operation_run_column")
-    elif run["status"] in _EXECUTED and not run["is_dry_run"] and run["operation_run_id"] is None:
+    elif status in _EXECUTED and not run["is_dry_run"] and run["operation_run_id"] is None:
         traits.append("executed_without_operation_run")
-    if run["status"] in ("cancelled", "aborted") and run["started_at"] is None:
+    if run["started_at"] is None and status in ("cancelled", "aborted"):
         traits.append("cancelled_while_queued")
-    set_id = run["backup_set_id"]
-    set_items = [i for i in world.rows("backup_items") if i["backup_set_id"] == set_id]
+    in_set = 0
+    ascii_names = True
+    for item in world.rows("backup_items"):
+        if item["backup_set_id"] == set_id:
+            in_set += 1
+            if ascii_names and not (item["display_name"] or "").isascii():
+                ascii_names = False
     requested = run["requested_items"]
     if requested is None:
         traits.append("whole_set_requested")
-    elif len(requested) < len(set_items):
+    elif len(requested) < in_set:
         traits.append("requested_subset")
     requester = run["requested_by"]
     if requester is None:
         traits.append("requested_by_null")
     elif isinstance(requester, str):
         traits.append("requested_by_text")
-    if len(set_items) >= LARGE_RUN:
+    if in_set >= LARGE_RUN:
         traits.append("large_run")
-    if any(not (item["display_name"] or "").isascii() for item in set_items):
+    if not ascii_names:
         traits.append("unicode_display_names")
     started, completed = run["started_at"], run["completed_at"]
-    if started and completed and any(started < t <= completed for t in _DST_TRANSITIONS):
+    if started and completed and any(started < t <= completed for t in DST_TRANSITIONS):
         traits.append("dst_boundary")
     op_id = run["operation_run_id"]
     if op_id is not None:
-        linked = sum(1 for s in world.rows("evidence_snapshots") if s["operation_run_id"] == op_id)
+        linked = 0
+        for snapshot in world.rows("evidence_snapshots"):
+            linked += snapshot["operation_run_id"] == op_id
         if linked > 1:
             traits.append("several_evidence_snapshots")
     return traits
@@ -173,11 +180,12 @@ def signature(world: World) -> Hashable:
 class CoverCache:
     """Derives the facets of each distinct signature once, then reuses them."""
 
-    __slots__ = ("_derived", "assumptions")
+    __slots__ = ("_by_key", "_derived", "assumptions")
 
     def __init__(self, assumptions: Assumptions) -> None:
         self.assumptions = assumptions
         self._derived: dict[Hashable, dict[str, list[str]]] = {}
+        self._by_key: dict[Hashable, dict[str, list[str]]] = {}
 
     def covers(self, world: World) -> dict[str, list[str]]:
         """The covers of ``world``, deriving only signatures not seen before."""
@@ -187,6 +195,17 @@ class CoverCache:
             derived = derived_facets(world, self.assumptions)
             self._derived[key] = derived
         return _assemble(world, derived)
+
+    def covers_by_key(self, world: World, key: Hashable) -> dict[str, list[str]]:
+        """The covers of a world whose builder gave ``key`` (see ``WorldBuilder.build_keyed``).
+
+        The first world with a key is derived in full from its rows; later ones copy it.
+        """
+        known = self._by_key.get(key)
+        if known is None:
+            known = derive_covers(world, self.assumptions)
+            self._by_key[key] = known
+        return {facet: list(values) for facet, values in known.items()}
 
 
 def proof_rows(world: World, assumptions: Assumptions | None = None) -> list[Row]:
@@ -206,7 +225,6 @@ def proof_rows(world: World, assumptions: Assumptions | None = None) -> list[Row
 
 __all__ = (
     "FACETS",
-    "LARGE_RUN",
     "CoverCache",
     "derive_covers",
     "derived_facets",

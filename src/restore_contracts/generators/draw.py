@@ -10,6 +10,7 @@ are assumptions about a typical tenant, not measurements.
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass
 
@@ -113,12 +114,12 @@ def _cumulative(profiles: tuple[Profile, ...]) -> list[float]:
 def _item_count(rng: random.Random) -> int:
     roll = rng.random()
     if roll < 0.30:
-        return 1 + rng.randrange(5)
+        return 1 + int(rng.random() * 5)
     if roll < 0.80:
-        return 6 + rng.randrange(15)
+        return 6 + int(rng.random() * 15)
     if roll < 0.98:
-        return 21 + rng.randrange(60)
-    return 81 + rng.randrange(220)
+        return 21 + int(rng.random() * 60)
+    return 81 + int(rng.random() * 220)
 
 
 class RandomSpecs:
@@ -141,22 +142,23 @@ class RandomSpecs:
 
     def draw(self, rng: random.Random) -> Spec:
         """One spec; dates decide whether an operation run and evidence may exist."""
-        profile = rng.choices(self._profiles, cum_weights=self._cum)[0]
+        rand = rng.random
+        profile = self._profiles[bisect.bisect(self._cum, rand() * self._cum[-1])]
         start = self.anchor - SPREAD_BEFORE
         end = self.anchor + SPREAD_AFTER
         if profile.status in LEGACY and start < OPERATION_RUN_COLUMN_SINCE:
             end = OPERATION_RUN_COLUMN_SINCE
-        created = start + rng.randrange(end - start)
+        created = start + int(rand() * (end - start))
         executed = profile.status in TERMINAL or profile.status in LEGACY
         n = self.items if self.items is not None else _item_count(rng)
         if profile.mix == "partial":
             n = max(n, 2)
         extra = 0
         requested = "null"
-        if rng.random() < 0.3:
+        if rand() < 0.3:
             requested = "list"
-            if rng.random() < 0.5:
-                extra = 1 + rng.randrange(5)
+            if rand() < 0.5:
+                extra = 1 + int(rng.random() * 5)
         if self.items is not None:
             extra = 0
         operation = None
@@ -167,10 +169,10 @@ class RandomSpecs:
             if profile.blocked:
                 operation = ("completed", "blocked")
             if executed and created >= EVIDENCE_TABLE_SINCE:
-                evidence = rng.choice(_EVIDENCE_PLANS)
-        roll = rng.random()
+                evidence = _EVIDENCE_PLANS[int(rand() * len(_EVIDENCE_PLANS))]
+        roll = rand()
         requester = "user" if roll < 0.6 else "email" if roll < 0.9 else "none"
-        foundations = rng.randrange(4)
+        foundations = int(rand() * 4)
         return Spec(
             status=profile.status,
             dry_run=profile.dry_run,
@@ -178,18 +180,18 @@ class RandomSpecs:
             extra_set_items=extra,
             requested=requested,
             mix=profile.mix,
-            failure=rng.choice(_FAILURES),
+            failure=_FAILURES[int(rand() * len(_FAILURES))],
             operation=operation,
             blocked=profile.blocked,
             evidence=evidence,
             started=profile.started,
-            deleted_set=rng.random() < 0.03,
+            deleted_set=rand() < 0.03,
             at=created,
             pinned=True,
-            unicode=rng.random() < 0.02,
+            unicode=rand() < 0.02,
             requester=requester,
             foundations=foundations,
-            foundation_skipped=profile.mix == "follow_up" and rng.random() < 0.3,
+            foundation_skipped=profile.mix == "follow_up" and rand() < 0.3,
         )
 
 

@@ -1,0 +1,190 @@
+"""Commands that make fixtures: ``generate`` worlds and list the ``scenarios`` catalogue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+import orjson
+
+from restore_contracts._io import atomic_write_bytes
+from restore_contracts.cli._context import assumptions_from
+from restore_contracts.errors import InputError
+from restore_contracts.generators import (
+    MUTATIONS,
+    SCENARIOS,
+    World,
+    coverage_scenarios,
+    manifest,
+    mutate,
+)
+from restore_contracts.generators.api import Generator, check_status, scenario_named
+from restore_contracts.generators.writers import STDOUT, check_format, write_worlds
+
+SPECIAL_SCENARIOS = ("coverage", "random")
+DEFAULT_RANDOM_COUNT = 10
+
+
+def _check_scenario(name: str) -> str:
+    if name not in SCENARIOS and name not in SPECIAL_SCENARIOS:
+        valid = ", ".join([*SPECIAL_SCENARIOS, *SCENARIOS])
+        raise InputError(f"unknown scenario {name!r}; valid scenarios: {valid}")
+    return name
+
+
+def _check_mutation(code: str) -> str:
+    if code not in MUTATIONS:
+        valid = ", ".join(sorted(MUTATIONS)) or "none registered yet"
+        raise InputError(f"unknown mutation code {code!r}; valid codes: {valid}")
+    return code
+
+
+class _Counted:
+    """Passes worlds through while counting them and keeping their names and covers."""
+
+    def __init__(self, worlds: Iterable[World], *, keep_covers: bool) -> None:
+        self._worlds = worlds
+        self._keep = keep_covers
+        self.count = 0
+        self.rows = 0
+        self.kept: list[World] = []
+
+    def __iter__(self) -> Iterator[World]:
+        for world in self._worlds:
+            self.count += 1
+            self.rows += sum(len(rows) for rows in world.tables.values())
+            if self._keep:
+                self.kept.append(World(name=world.name, tables={}, covers=world.covers))
+            yield world
+
+
+@click.command()
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of every value.")
+@click.option(
+    "--scenario",
+    default="coverage",
+    show_default=True,
+    help="A catalogue name (see `scenarios`), `coverage` or `random`.",
+)
+@click.option("--count", type=int, help="Worlds for --scenario random or --status (default 10/1).")
+@click.option("--status", help="Random worlds whose run has this status (overrides --scenario).")
+@click.option("--items", type=int, help="Items per run for random worlds (default: realistic mix).")
+@click.option("--locale", default="en_US", show_default=True, help="Faker locale of names.")
+@click.option(
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    help="json (a file per world), ndjson or csv (a file per table), sql.",
+)
+@click.option("--dialect", help="For --format sql: postgresql (default), mysql or sqlite.")
+@click.option(
+    "--out", default="fixtures", show_default=True, help="Output directory, or - for stdout."
+)
+@click.option("--mutate", "code", help="Emit the base world of this rule's mutation, broken.")
+@click.option("--anchor", help="Instant timestamps are placed around (default 2026-06-01).")
+@click.option("--with-derived", is_flag=True, help="Also write the restore_run_proofs view.")
+@click.option("--table", "tables", multiple=True, help="Write only these tables (repeatable).")
+@click.pass_context
+def generate(
+    ctx: click.Context,
+    seed: int,
+    scenario: str,
+    count: int | None,
+    status: str | None,
+    items: int | None,
+    locale: str,
+    fmt: str,
+    dialect: str | None,
+    out: str,
+    code: str | None,
+    anchor: str | None,
+    with_derived: bool,
+    tables: tuple[str, ...],
+) -> None:
+    """Write seeded restore-run worlds as fixture files (same options, same bytes)."""
+    assumptions = assumptions_from(ctx)
+    check_format(fmt, dialect)
+    _check_scenario(scenario)
+    generator = Generator(seed, locale=locale, anchor=anchor, assumptions=assumptions)
+    is_random = status is not None or scenario == "random"
+    if count is not None and not is_random:
+        raise InputError("--count applies to --scenario random and --status only")
+    if items is not None and not is_random:
+        raise InputError("--items applies to --scenario random and --status only")
+    worlds: Iterable[World]
+    if code is not None:
+        mutation = MUTATIONS[_check_mutation(code)]
+        worlds = [mutate(generator.scenario(mutation.base_scenario), code)]
+    elif status is not None:
+        check_status(status)
+        worlds = generator.random(count if count is not None else 1, items=items, status=status)
+    elif scenario == "random":
+        total = count if count is not None else DEFAULT_RANDOM_COUNT
+        worlds = generator.random(total, items=items)
+    elif scenario == "coverage":
+        worlds = (generator.scenario(name) for name in coverage_scenarios(assumptions))
+    else:
+        worlds = [generator.scenario(scenario_named(scenario).name)]
+    is_coverage = code is None and status is None and scenario == "coverage"
+    counted = _Counted(worlds, keep_covers=is_coverage)
+    paths = write_worlds(
+        counted,
+        fmt,
+        out,
+        dialect=dialect,
+        with_derived=with_derived,
+        tables=tables or None,
+        assumptions=assumptions,
+    )
+    to_stdout = out == STDOUT
+    if is_coverage and not to_stdout:
+        document = manifest(counted.kept, seed=seed, locale=locale, anchor=anchor)
+        path = Path(out) / "manifest.json"
+        atomic_write_bytes(path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        paths.append(path)
+    where = "stdout" if to_stdout else out
+    click.echo(
+        f"wrote {counted.count} world(s), {counted.rows} row(s) as {fmt} to {where}",
+        err=to_stdout,
+    )
+    if not to_stdout:
+        for path in paths:
+            click.echo(f"  {path}")
+
+
+@click.command()
+@click.option("--format", "fmt", default="text", show_default=True, help="text or json.")
+def scenarios(fmt: str) -> None:
+    """List the scenario catalogue: what each world shows and whether it is in the coverage set."""
+    if fmt not in ("text", "json"):
+        raise InputError(f"unknown format {fmt!r}; valid formats: text, json")
+    chosen = set(coverage_scenarios())
+    if fmt == "json":
+        rows = [
+            {
+                "name": s.name,
+                "description": s.description,
+                "in_coverage_set": s.name in chosen,
+                "covers": s.covers,
+            }
+            for s in SCENARIOS.values()
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for s in SCENARIOS.values():
+        c = s.covers
+        mark = "*" if s.name in chosen else " "
+        evidence = f"{c['evidence_latest_active'][0]}/{c['evidence_latest_any'][0]}"
+        click.echo(
+            f"{mark} {s.name:<38} status={c['status'][0]} decision={c['decision'][0]} "
+            f"attention={c['attention'][0]} proof={c['proof'][0]} evidence={evidence}"
+            + (f" traits={','.join(c['traits'])}" if c["traits"] else "")
+        )
+        click.echo(f"    {s.description}")
+    click.echo("* = in the coverage set (generate --scenario coverage); evidence = active/any")
+
+
+__all__ = ("generate", "scenarios")
