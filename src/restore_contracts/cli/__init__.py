@@ -16,6 +16,7 @@ from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
 from restore_contracts.cli import db as _db
 from restore_contracts.cli import generate as _generate
+from restore_contracts.cli import validate as _validate
 from restore_contracts.errors import RestoreContractsError
 
 
@@ -56,6 +57,8 @@ for _command in (
     _contracts.fields,
     _generate.generate,
     _generate.scenarios,
+    _validate.validate,
+    _validate.rules,
     _db.db,
 ):
     cli.add_command(_command)

@@ -39,6 +39,7 @@ _TIMESTAMP_RE = re.compile(
 _TRUE_TEXT = ("t", "true", "TRUE", "1")
 _FALSE_TEXT = ("f", "false", "FALSE", "0")
 _ID_PATTERN = r"^[1-9][0-9]{0,17}$"
+_COUNT_PATTERN = r"^(0|[1-9][0-9]{0,17})$"
 _MAX_ID = 2**63 - 1
 
 
@@ -107,6 +108,13 @@ def parse_bool(value: Any) -> Any:
 def parse_id(value: Any) -> Any:
     """Accept an id as an integer or as its decimal text (CSV cells are text)."""
     if isinstance(value, str) and re.match(_ID_PATTERN, value):
+        return int(value)
+    return value
+
+
+def parse_count(value: Any) -> Any:
+    """Accept a non-negative count as an integer or as its decimal text (CSV cells are text)."""
+    if isinstance(value, str) and re.match(_COUNT_PATTERN, value):
         return int(value)
     return value
 
@@ -186,10 +194,26 @@ Id = Annotated[
 ]
 """A bigint primary or foreign key, as a number or as its decimal text."""
 
+Count = Annotated[
+    int,
+    Field(ge=0),
+    BeforeValidator(parse_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": _COUNT_PATTERN},
+            ]
+        }
+    ),
+]
+"""A non-negative count column, as a number or as its decimal text."""
+
 __all__ = (
     "TIMESTAMP_PATTERN",
     "Bool",
     "ContractModel",
+    "Count",
     "Id",
     "ItemKey",
     "JsonText",
@@ -197,6 +221,7 @@ __all__ = (
     "decode_json_text",
     "format_timestamp",
     "parse_bool",
+    "parse_count",
     "parse_id",
     "parse_timestamp",
 )

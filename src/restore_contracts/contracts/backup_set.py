@@ -6,7 +6,7 @@ Soft-deletable: the relation from a restore run is ``withTrashed``
 
 from __future__ import annotations
 
-from restore_contracts.contracts._types import ContractModel, Id, Timestamp
+from restore_contracts.contracts._types import ContractModel, Count, Id, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -23,7 +23,7 @@ class BackupSet(ContractModel):
     managed_environment_id: Id = field(A, "Environment the set was taken from.")
     name: str = field(A, "Display name.")
     status: str | None = field(A, "Backup status.", default=None)
-    item_count: int | None = field(A, "Items in the set.", default=None, ge=0)
+    item_count: Count | None = field(A, "Items in the set.", default=None)
     created_by: int | str | None = field(A, "Who took the backup.", default=None)
     completed_at: Timestamp | None = field(A, "When the backup finished.", default=None)
     created_at: Timestamp | None = field(A, "Row creation time.", default=None)

@@ -48,6 +48,11 @@ class RuleContext:
         self.cause_families = frozenset(a.cause_families)
         self.recovery_boundaries = frozenset(RECOVERY_CLAIM_BOUNDARIES)
 
+    def ended(self, status: str) -> bool:
+        """Whether a status is terminal or legacy (execution is over)."""
+        group = self.group[status]
+        return group is TERMINAL or group is LEGACY
+
     def has(self, table: str) -> bool:
         """Whether the input offers ``table``."""
         return table in self.indexes.present

@@ -15,9 +15,11 @@ from typing import Any
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
-from restore_contracts.validators.fastpath import FAST_CHECKS
+from restore_contracts.validators.fastpath import fast_converter, fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, show
 from restore_contracts.validators.index import Indexes, as_id
+from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
+from restore_contracts.validators.readers.ndjson import parse_line
 from restore_contracts.validators.rules import RULES, Check, selected_codes, severities
 from restore_contracts.validators.rules.attention import ORPHAN_PROOF, orphan_proofs
 from restore_contracts.validators.rules.parse import DUPLICATE_KEY, NOT_AN_OBJECT
@@ -72,10 +74,8 @@ class ValidationResult:
         return dict(sorted(counts.items()))
 
 
-def _index_row(indexes: Indexes, table: str, key: int, row: Row, valid: bool) -> None:
-    """Keep what cross-table rules need of one row (details only from valid rows)."""
-    if not valid:
-        return
+def _index_row(indexes: Indexes, table: str, key: int, row: Row) -> None:
+    """Keep what cross-table rules need of one valid row (existence is the id set)."""
     if table == ENVIRONMENTS:
         indexes.environments[key] = row["workspace_id"]
     elif table == BACKUP_SETS:
@@ -155,85 +155,192 @@ class Engine:
         applied: frozenset[str],
         findings: list[Finding],
     ) -> int:
-        """Stream one table: parse problems, duplicates, shape, rules, then the index."""
-        checks: list[tuple[str, Check]] = [
+        """Stream one table: NDJSON text through the fast decoder where the source offers it,
+        every other record through the record path."""
+        run = _TableRun(self, table, ctx, applied, findings)
+        lines = getattr(source, "json_lines", None)
+        texts = lines(table) if lines is not None else None
+        decode = fast_decoder(table)
+        if texts is None or decode is None:
+            for record in source.records(table):
+                run.record(record)
+            return run.finish()
+        add = run.ids.add
+        checks = run.checks
+        by_case = run.by_case
+        emit = run.emit
+        index = None if table == RESTORE_RUNS else run.index
+        progress = self.progress
+        count = 0
+        for location, number, lines in texts:
+            for text in lines:
+                count += 1
+                row = decode(text)
+                if row is None:
+                    run.text(text, location, number)
+                    number += 1
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    run.duplicate(key, location, number)
+                if by_case is not None:
+                    checks = by_case[row["status"], row["is_dry_run"]]
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, number)
+                if first and index is not None:
+                    index(key, row, location, number)
+                number += 1
+            if progress is not None:
+                progress(table, count)
+        run.count += count
+        return run.finish()
+
+
+class _TableRun:
+    """The state of reading one table: its checks, its id set, and how rows are indexed."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: str,
+        ctx: RuleContext,
+        applied: frozenset[str],
+        findings: list[Finding],
+    ) -> None:
+        self.engine = engine
+        self.table = table
+        self.ctx = ctx
+        self.applied = applied
+        self.findings = findings
+        self.checks: list[tuple[str, Check]] = [
             (code, entry.check)
             for code, entry in RULES.items()
             if entry.check is not None and entry.table == table and code in applied
         ]
-        fast = FAST_CHECKS.get(table)
-        columns = COLUMNS[table]
-        check_columns = UNKNOWN_COLUMN in applied
-        check_duplicates = DUPLICATE_KEY in applied
-        pk = PRIMARY_KEYS[table]
-        indexes = ctx.indexes
-        ids = indexes.ids_of(table)
-        keep_snapshots = PROOFS in indexes.present
-        active = ctx.active_evidence_statuses
-        finding = self._finding
-        progress = self.progress
-        count = 0
-        record: Record
-        for record in source.records(table):
-            count += 1
-            if progress is not None and not count % PROGRESS_EVERY:
-                progress(table, count)
-            location = record.location
-            line = record.line
-            problem = record.problem
-            raw = record.data
-            if problem is not None or raw is None:
-                if problem is not None and problem.code in applied:
-                    hit = Hit("", problem.message)
-                    findings.append(finding(problem.code, hit, table, None, location, line))
-                continue
-            if type(raw) is not dict:
-                if NOT_AN_OBJECT in applied:
-                    hit = Hit("", f"row is {show(raw)}; expected an object of columns")
-                    findings.append(finding(NOT_AN_OBJECT, hit, table, None, location, line))
-                continue
-            raw_key = raw.get(pk)
-            key = raw_key if type(raw_key) is int and raw_key > 0 else as_id(raw_key)
-            first = True
-            if key is not None:
-                first = ids.add(key)
-                if not first and check_duplicates:
-                    hit = Hit(f"/{pk}", f"{pk} {key} appears again in {table}")
-                    findings.append(finding(DUPLICATE_KEY, hit, table, key, location, line))
-            shown_key = key if key is not None else _scalar(raw_key)
-            if check_columns and not columns.issuperset(raw):
-                for hit in unknown_columns(table, raw, columns):
-                    findings.append(finding(UNKNOWN_COLUMN, hit, table, shown_key, location, line))
-            if fast is not None and fast(raw):
-                row: Row | None = raw
-            else:
-                row, problems = normalise(table, raw)
-                for code, hit in problems:
-                    if code in applied:
-                        findings.append(finding(code, hit, table, shown_key, location, line))
-            if row is None:
-                continue
-            for code, check in checks:
-                hits = check(row, ctx)
-                if hits:
-                    for hit in hits:
-                        findings.append(finding(code, hit, table, shown_key, location, line))
-            if key is None or not first:
-                continue
-            if table == EVIDENCE:
-                op_id = row.get("operation_run_id")
-                if op_id is not None:
-                    if row["status"] in active:
-                        indexes.active_snapshot.setdefault(op_id, key)
-                    if keep_snapshots:
-                        indexes.snapshots.setdefault(op_id, []).append(row)
-            elif table == PROOFS:
-                indexes.proofs[key] = (row, location, line)
-            elif table != RESTORE_RUNS:
-                _index_row(indexes, table, key, row, True)
-        if progress is not None:
-            progress(table, count)
-        return count
+        self.by_case: dict[tuple[str, bool], list[tuple[str, Check]]] | None = None
+        """restore_runs: the checks that can apply to each (status, is_dry_run)."""
+        if table == RESTORE_RUNS:
+            self.by_case = {
+                (status, dry): [
+                    (code, check)
+                    for code, check in self.checks
+                    if (when := RULES[code].when) is None or when(status, dry, ctx)
+                ]
+                for status in ctx.group
+                for dry in (False, True)
+            }
+        self.convert = fast_converter(table)
+        self.columns = COLUMNS[table]
+        self.check_columns = UNKNOWN_COLUMN in applied
+        self.check_duplicates = DUPLICATE_KEY in applied
+        self.pk = PRIMARY_KEYS[table]
+        self.ids = ctx.indexes.ids_of(table)
+        self.keep_snapshots = PROOFS in ctx.indexes.present
+        self.active = ctx.active_evidence_statuses
+        self.count = 0
+
+    def emit(
+        self, code: str, hits: Iterable[Hit], key: Any, location: str, line: int | None
+    ) -> None:
+        """Add the findings of one check on one row."""
+        finding = self.engine._finding
+        table = self.table
+        for hit in hits:
+            self.findings.append(finding(code, hit, table, key, location, line))
+
+    def duplicate(self, key: int, location: str, line: int | None) -> None:
+        """Report a primary key seen before (the first row stays the indexed one)."""
+        if self.check_duplicates:
+            hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
+            self.emit(DUPLICATE_KEY, (hit,), key, location, line)
+
+    def text(self, text: bytes, location: str, line: int) -> None:
+        """A line the fast decoder refused: parse it plainly and take the record path."""
+        data, problem = parse_line(text, line)
+        if problem is None and data is _BLANK:
+            self.count -= 1
+            return
+        self.record(Record(self.table, data, location, line, problem), counted=True)
+
+    def record(self, record: Record, *, counted: bool = False) -> None:
+        """One record of any source: problems, duplicates, shape, rules, index."""
+        if not counted:
+            self.count += 1
+            progress = self.engine.progress
+            if progress is not None and not self.count % PROGRESS_EVERY:
+                progress(self.table, self.count)
+        applied = self.applied
+        table = self.table
+        location = record.location
+        line = record.line
+        problem = record.problem
+        raw = record.data
+        if problem is not None or raw is None:
+            if problem is not None and problem.code in applied:
+                self.emit(problem.code, (Hit("", problem.message),), None, location, line)
+            return
+        if type(raw) is not dict:
+            if NOT_AN_OBJECT in applied:
+                hit = Hit("", f"row is {show(raw)}; expected an object of columns")
+                self.emit(NOT_AN_OBJECT, (hit,), None, location, line)
+            return
+        raw_key = raw.get(self.pk)
+        key = as_id(raw_key)
+        first = True
+        if key is not None:
+            first = self.ids.add(key)
+            if not first:
+                self.duplicate(key, location, line)
+        shown = key if key is not None else _scalar(raw_key)
+        if self.check_columns and not self.columns.issuperset(raw):
+            self.emit(
+                UNKNOWN_COLUMN, unknown_columns(table, raw, self.columns), shown, location, line
+            )
+        row = self.convert(raw) if self.convert is not None else None
+        if row is None:
+            row, problems = normalise(table, raw)
+            for code, hit in problems:
+                if code in applied:
+                    self.emit(code, (hit,), shown, location, line)
+        if row is None:
+            return
+        ctx = self.ctx
+        checks = self.checks
+        if self.by_case is not None:
+            checks = self.by_case[row["status"], row["is_dry_run"]]
+        for code, check in checks:
+            hits = check(row, ctx)
+            if hits:
+                self.emit(code, hits, shown, location, line)
+        if key is not None and first:
+            self.index(key, row, location, line)
+
+    def index(self, key: int, row: Row, location: str, line: int | None) -> None:
+        """Keep what the cross-table rules need of a valid row seen for the first time."""
+        table = self.table
+        indexes = self.ctx.indexes
+        if table == RESTORE_RUNS:
+            return
+        if table == EVIDENCE:
+            op_id = row.get("operation_run_id")
+            if op_id is not None:
+                if row["status"] in self.active:
+                    indexes.active_snapshot.setdefault(op_id, key)
+                if self.keep_snapshots:
+                    indexes.snapshots.setdefault(op_id, []).append(row)
+        elif table == PROOFS:
+            indexes.proofs[key] = (row, location, line)
+        else:
+            _index_row(indexes, table, key, row)
+
+    def finish(self) -> int:
+        """Report the final count to the progress callback; the rows read."""
+        if self.engine.progress is not None:
+            self.engine.progress(self.table, self.count)
+        return self.count
 
 
 def _scalar(value: Any) -> int | str | None:
@@ -252,7 +359,7 @@ def validate(
     codes: Iterable[str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ValidationResult:
-    """Validate a source with the given configuration (defaults: every rule, default assumptions)."""
+    """Validate a source (defaults: every rule, the default assumptions)."""
     engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress)
     return engine.run(source)
 

@@ -1,383 +1,334 @@
-"""Fast acceptance of rows that are already in the canonical export encoding.
+"""Fast acceptance of rows already in the canonical export encoding (msgspec, in C).
 
 Building the pydantic models costs several times more than parsing a row, so
-each table has a checker that answers one question on the plain parsed dict:
-is this row valid *and* already canonical (ids as integers, booleans as
-booleans, timestamps as ``'Y-m-d H:i:s'``, JSON columns as objects)? When it
-is, the rules read the dict as it is. When it is not (text encodings from CSV,
-offsets, fractions, or an actual error), the engine falls back to the model,
-which normalises the row or explains what is wrong. A checker may say no to a
-valid row, never yes to an invalid one (tests hold it to the models).
+each table also has a msgspec type that decodes and type-checks a canonical
+row in one pass: ids as integers in the bigint range, booleans as booleans,
+known statuses, JSON columns as objects, no unknown column. Timestamps and
+item keys are then checked with one regular expression each (canonical
+``'Y-m-d H:i:s'`` naming a real day). A row that passes is valid *and*
+canonical, and the rules read it as it is. Any other row (text encodings
+from CSV, offsets, fractions, unknown columns, or an actual error) goes to
+the pydantic model, which normalises it or explains each problem. The fast
+types may refuse a valid row, never accept an invalid one (the tests hold
+them to the models).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from datetime import date
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict
 
-from restore_contracts.contracts.status import RestoreRunStatus
-
-FastCheck = Callable[[dict[str, Any]], bool]
+import msgspec
+from msgspec import Meta
 
 MAX_ID = 2**63 - 1
-_MISSING: Any = object()
-_EMPTY: Any = object()
-_TIMESTAMP = re.compile(
-    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-).fullmatch
-STATUS_VALUES = frozenset(s.value for s in RestoreRunStatus)
 
-
-@lru_cache(maxsize=4096)
-def _real_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def is_timestamp(v: Any) -> bool:
-    """A canonical timestamp: ``'YYYY-MM-DD HH:MM:SS'`` naming a real second (read as UTC)."""
-    return (
-        type(v) is str
-        and len(v) == 19
-        and _TIMESTAMP(v) is not None
-        and v[:4] != "0000"
-        and ((v[8] < "3" and v[8:10] != "29") or _real_day(v[:10]))
-    )
-
-
-def is_id(v: Any) -> bool:
-    """A primary or foreign key as an integer in the bigint range."""
-    return type(v) is int and 0 < v <= MAX_ID
-
-
-def is_item_key(k: str) -> bool:
-    """A backup item id used as an object key: decimal text without a leading zero."""
-    return len(k) <= 18 and k.isascii() and k.isdigit() and k[0] != "0"
-
-
-def _opt(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    return lambda v: v is None or check(v)
-
-
-def _is_str(v: Any) -> bool:
-    return type(v) is str
-
-
-def _is_count(v: Any) -> bool:
-    return type(v) is int and v >= 0
-
-
-def _is_int_or_str(v: Any) -> bool:
-    return type(v) is int or type(v) is str
-
-
-def _is_object(v: Any) -> bool:
-    return type(v) is dict
-
-
-def _is_int_map(v: Any) -> bool:
-    return type(v) is dict and all(type(x) is int for x in v.values())
-
-
-def _is_object_list(v: Any) -> bool:
-    return type(v) is list and all(type(x) is dict for x in v)
-
-
-def _is_str_list(v: Any) -> bool:
-    return type(v) is list and all(type(x) is str for x in v)
-
-
-ID = is_id
-OPT_ID = _opt(is_id)
-STR = _is_str
-OPT_STR = _opt(_is_str)
-OPT_TS = _opt(is_timestamp)
-OPT_COUNT = _opt(_is_count)
-OPT_INT_OR_STR = _opt(_is_int_or_str)
-OPT_OBJECT = _opt(_is_object)
-OPT_INT_MAP = _opt(_is_int_map)
-OPT_OBJECT_LIST = _opt(_is_object_list)
-OPT_BOOL = _opt(lambda v: type(v) is bool)
-OPT_STR_LIST = _opt(_is_str_list)
-
-
-def columns_check(spec: Mapping[str, Callable[[Any], bool]], required: frozenset[str]) -> FastCheck:
-    """A checker from column -> predicate; a required column must be present."""
-    checks = tuple(spec.items())
-
-    def check(row: dict[str, Any]) -> bool:
-        for name, ok in checks:
-            value = row.get(name, _MISSING)
-            if value is _MISSING:
-                if name in required:
-                    return False
-            elif not ok(value):
-                return False
-        return True
-
-    return check
-
-
-_TIMESTAMPS = {"created_at": OPT_TS, "updated_at": OPT_TS}
-
-SPECS: dict[str, tuple[dict[str, Callable[[Any], bool]], frozenset[str]]] = {
-    "workspaces": ({"id": ID, "name": STR, "slug": OPT_STR, **_TIMESTAMPS}, frozenset({"id", "name"})),
-    "managed_environments": (
-        {"id": ID, "workspace_id": ID, "name": STR, "tenant_id": OPT_STR, **_TIMESTAMPS},
-        frozenset({"id", "workspace_id", "name"}),
-    ),
-    "backup_sets": (
-        {
-            "id": ID,
-            "workspace_id": ID,
-            "managed_environment_id": ID,
-            "name": STR,
-            "status": OPT_STR,
-            "item_count": OPT_COUNT,
-            "created_by": OPT_INT_OR_STR,
-            "completed_at": OPT_TS,
-            **_TIMESTAMPS,
-            "deleted_at": OPT_TS,
-        },
-        frozenset({"id", "workspace_id", "managed_environment_id", "name"}),
-    ),
-    "backup_items": (
-        {
-            "id": ID,
-            "backup_set_id": ID,
-            "policy_identifier": OPT_STR,
-            "policy_type": STR,
-            "display_name": OPT_STR,
-            "platform": OPT_STR,
-            "payload": OPT_OBJECT,
-            "captured_at": OPT_TS,
-            **_TIMESTAMPS,
-        },
-        frozenset({"id", "backup_set_id", "policy_type"}),
-    ),
-    "operation_runs": (
-        {
-            "id": ID,
-            "workspace_id": ID,
-            "managed_environment_id": OPT_ID,
-            "user_id": OPT_ID,
-            "type": STR,
-            "status": STR,
-            "outcome": STR,
-            "summary_counts": OPT_INT_MAP,
-            "failure_summary": OPT_OBJECT_LIST,
-            "context": OPT_OBJECT,
-            "started_at": OPT_TS,
-            "completed_at": OPT_TS,
-            **_TIMESTAMPS,
-        },
-        frozenset({"id", "workspace_id", "type", "status", "outcome"}),
-    ),
-    "evidence_snapshots": (
-        {
-            "id": ID,
-            "workspace_id": ID,
-            "managed_environment_id": ID,
-            "operation_run_id": OPT_ID,
-            "status": STR,
-            "completeness_state": STR,
-            "generated_at": OPT_TS,
-            "expires_at": OPT_TS,
-            "summary": OPT_OBJECT,
-            **_TIMESTAMPS,
-        },
-        frozenset({"id", "workspace_id", "managed_environment_id", "status", "completeness_state"}),
-    ),
-}
-"""Column predicates of the flat tables, held equal to the models by the tests."""
-
-_FOUNDATION_STRS = ("source_id", "source_name", "target_id", "reason")
-_ITEM_STRS = ("policy_type", "display_name", "policy_identifier", "reason", "graph_request_id")
-_COUNTS = (
-    "total",
-    "succeeded",
-    "failed",
-    "skipped",
+Id = Annotated[int, Meta(gt=0, le=MAX_ID)]
+Count = Annotated[int, Meta(ge=0)]
+Status = Literal[
+    "draft",
+    "scoped",
+    "checked",
+    "previewed",
+    "pending",
+    "queued",
+    "running",
+    "completed",
     "partial",
-    "non_applied",
-    "foundations_skipped",
+    "failed",
+    "cancelled",
+    "aborted",
+    "completed_with_errors",
+]
+Ts = str
+"""A timestamp column: text here, its canonical form checked after decoding."""
+
+_DATE = (
+    r"(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
 )
-_BASES = ("scope_basis", "check_basis", "preview_basis")
+TIMESTAMP = _DATE + r" (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+"""A canonical timestamp: 'YYYY-MM-DD HH:MM:SS' naming a real second of a real day."""
+_TIMESTAMPS = re.compile(f"{TIMESTAMP}(?:,{TIMESTAMP})*").fullmatch
+_KEY = r"[1-9][0-9]{0,17}"
+_KEYS = re.compile(f"{_KEY}(?:,{_KEY})*").fullmatch
 
 
-def _results_ok(results: Any) -> bool:
-    if type(results) is not dict:
-        return False
-    foundations = results.get("foundations", _EMPTY)
-    if type(foundations) is not list:
-        return foundations is _EMPTY and _items_ok(results)
-    for entry in foundations:
-        if type(entry) is not dict:
-            return False
-        get = entry.get
-        if type(get("type")) is not str or type(get("decision")) is not str:
-            return False
-        for name in _FOUNDATION_STRS:
-            value = get(name)
-            if value is not None and type(value) is not str:
-                return False
-    return _items_ok(results)
+class _Foundation(TypedDict):
+    type: str
+    decision: str
+    source_id: NotRequired[str | None]
+    source_name: NotRequired[str | None]
+    target_id: NotRequired[str | None]
+    reason: NotRequired[str | None]
 
 
-def _items_ok(results: dict[str, Any]) -> bool:
-    items = results.get("items", _MISSING)
-    if items is _MISSING:
-        return True
-    if type(items) is not dict:
-        return False
-    for key, outcome in items.items():
-        if type(outcome) is not dict or not is_item_key(key):
-            return False
-        get = outcome.get
-        if type(get("status")) is not str:
-            return False
-        for name in _ITEM_STRS:
-            value = get(name)
-            if value is not None and type(value) is not str:
-                return False
-        value = get("http_status")
-        if value is not None and type(value) is not int:
-            return False
-        value = get("duration_ms")
-        if value is not None and (type(value) is not int or value < 0):
-            return False
-    return True
+class _ItemOutcome(TypedDict, total=False):
+    status: Required[str]
+    policy_type: str | None
+    display_name: str | None
+    policy_identifier: str | None
+    reason: str | None
+    http_status: int | None
+    graph_request_id: str | None
+    duration_ms: Count | None
 
 
-def _preview_ok(preview: Any) -> bool:
-    if type(preview) is not dict:
-        return False
-    generated = preview.get("generated_at")
-    if generated is not None and not is_timestamp(generated):
-        return False
-    items = preview.get("items", _MISSING)
-    if items is _MISSING:
-        return True
-    if type(items) is not dict:
-        return False
-    for key, planned in items.items():
-        if type(planned) is not dict or not is_item_key(key):
-            return False
-        get = planned.get
-        if type(get("action")) is not str:
-            return False
-        value = get("policy_type")
-        if value is not None and type(value) is not str:
-            return False
-        value = get("display_name")
-        if value is not None and type(value) is not str:
-            return False
-    return True
+class _Results(TypedDict, total=False):
+    foundations: list[_Foundation]
+    items: dict[str, _ItemOutcome]
 
 
-def _metadata_ok(meta: Any) -> bool:
-    if type(meta) is not dict:
-        return False
-    get = meta.get
-    for name in _COUNTS:
-        value = get(name)
-        if value is not None and (type(value) is not int or value < 0):
-            return False
-    for name in _BASES:
-        basis = get(name)
-        if basis is None:
-            continue
-        if type(basis) is not dict:
-            return False
-        value = basis.get("fingerprint")
-        if value is not None and type(value) is not str:
-            return False
-        value = basis.get("recorded_at")
-        if value is not None and not is_timestamp(value):
-            return False
-        value = basis.get("item_count")
-        if value is not None and (type(value) is not int or value < 0):
-            return False
-    safety = get("execution_safety_snapshot")
-    if safety is None:
-        return True
-    if type(safety) is not dict:
-        return False
-    value = safety.get("captured_at")
-    if value is not None and not is_timestamp(value):
-        return False
-    value = safety.get("checks_passed")
-    if value is not None and type(value) is not bool:
-        return False
-    value = safety.get("warnings")
-    return value is None or _is_str_list(value)
+class _PreviewItem(TypedDict, total=False):
+    action: Required[str]
+    policy_type: str | None
+    display_name: str | None
 
 
-_RUN_TIMESTAMPS = ("started_at", "completed_at", "created_at", "updated_at")
+class _Preview(TypedDict, total=False):
+    generated_at: Ts | None
+    items: dict[str, _PreviewItem]
 
 
-def restore_run_ok(row: dict[str, Any]) -> bool:
-    """The ``restore_runs`` checker, written out for the table that streams by the million."""
-    get = row.get
-    for name in ("id", "managed_environment_id", "workspace_id", "backup_set_id"):
-        value = get(name)
-        if type(value) is not int or not 0 < value <= MAX_ID:
-            return False
-    status = get("status")
-    if type(get("is_dry_run")) is not bool or type(status) is not str:
-        return False
-    if status not in STATUS_VALUES:
-        return False
-    value = get("requested_by")
-    if value is not None and type(value) is not int and type(value) is not str:
-        return False
-    value = get("failure_reason")
-    if value is not None and type(value) is not str:
-        return False
-    value = get("operation_run_id")
-    if value is not None and (type(value) is not int or not 0 < value <= MAX_ID):
-        return False
-    for name in _RUN_TIMESTAMPS:
-        value = get(name)
-        if value is not None and not is_timestamp(value):
-            return False
-    value = get("requested_items")
-    if value is not None:
-        if type(value) is not list:
-            return False
-        for item in value:
-            if type(item) is not int or not 0 < item <= MAX_ID:
-                return False
-    value = get("results")
-    if value is not None and not _results_ok(value):
-        return False
-    value = get("metadata")
-    if value is not None and not _metadata_ok(value):
-        return False
-    value = get("preview")
-    return value is None or _preview_ok(value)
+class _Basis(TypedDict, total=False):
+    fingerprint: str | None
+    recorded_at: Ts | None
+    item_count: Count | None
 
 
-FAST_CHECKS: dict[str, FastCheck] = {
-    table: columns_check(spec, required) for table, (spec, required) in SPECS.items()
+class _Safety(TypedDict, total=False):
+    captured_at: Ts | None
+    checks_passed: bool | None
+    warnings: list[str] | None
+
+
+class _Metadata(TypedDict, total=False):
+    total: Count | None
+    succeeded: Count | None
+    failed: Count | None
+    skipped: Count | None
+    partial: Count | None
+    non_applied: Count | None
+    foundations_skipped: Count | None
+    scope_basis: _Basis | None
+    check_basis: _Basis | None
+    preview_basis: _Basis | None
+    execution_safety_snapshot: _Safety | None
+
+
+class _Row(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """Base of the fast row types: an unknown column sends the row to the model."""
+
+
+class RestoreRunRow(_Row):
+    id: Id
+    managed_environment_id: Id
+    workspace_id: Id
+    backup_set_id: Id
+    is_dry_run: bool
+    status: Status
+    requested_by: int | str | None = None
+    requested_items: list[Id] | None = None
+    preview: _Preview | None = None
+    results: _Results | None = None
+    metadata: _Metadata | None = None
+    failure_reason: str | None = None
+    started_at: Ts | None = None
+    completed_at: Ts | None = None
+    operation_run_id: Id | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+class WorkspaceRow(_Row):
+    id: Id
+    name: str
+    slug: str | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+class ManagedEnvironmentRow(_Row):
+    id: Id
+    workspace_id: Id
+    name: str
+    tenant_id: str | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+class BackupSetRow(_Row):
+    id: Id
+    workspace_id: Id
+    managed_environment_id: Id
+    name: str
+    status: str | None = None
+    item_count: Count | None = None
+    created_by: int | str | None = None
+    completed_at: Ts | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+    deleted_at: Ts | None = None
+
+
+class BackupItemRow(_Row):
+    id: Id
+    backup_set_id: Id
+    policy_type: str
+    policy_identifier: str | None = None
+    display_name: str | None = None
+    platform: str | None = None
+    payload: dict[str, Any] | None = None
+    captured_at: Ts | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+class OperationRunRow(_Row):
+    id: Id
+    workspace_id: Id
+    type: str
+    status: str
+    outcome: str
+    managed_environment_id: Id | None = None
+    user_id: Id | None = None
+    summary_counts: dict[str, int] | None = None
+    failure_summary: list[dict[str, Any]] | None = None
+    context: dict[str, Any] | None = None
+    started_at: Ts | None = None
+    completed_at: Ts | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+class EvidenceSnapshotRow(_Row):
+    id: Id
+    workspace_id: Id
+    managed_environment_id: Id
+    status: str
+    completeness_state: str
+    operation_run_id: Id | None = None
+    generated_at: Ts | None = None
+    expires_at: Ts | None = None
+    summary: dict[str, Any] | None = None
+    created_at: Ts | None = None
+    updated_at: Ts | None = None
+
+
+FAST_TYPES: dict[str, type[_Row]] = {
+    "workspaces": WorkspaceRow,
+    "managed_environments": ManagedEnvironmentRow,
+    "backup_sets": BackupSetRow,
+    "backup_items": BackupItemRow,
+    "operation_runs": OperationRunRow,
+    "restore_runs": RestoreRunRow,
+    "evidence_snapshots": EvidenceSnapshotRow,
 }
-FAST_CHECKS["restore_runs"] = restore_run_ok
+"""Table -> its fast row type (tables without one always go through the model)."""
+
+_TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
+    table: tuple(
+        name for name, kind in row_type.__annotations__.items() if kind in ("Ts | None", "Ts")
+    )
+    for table, row_type in FAST_TYPES.items()
+}
+
+
+def _restore_run_canonical(row: dict[str, Any]) -> bool:
+    """Timestamps (top level and inside the JSON columns) and item keys of a decoded run."""
+    stamps = [row[c] for c in _TIMESTAMP_COLUMNS["restore_runs"] if row[c] is not None]
+    preview = row["preview"]
+    if preview is not None:
+        if preview.get("generated_at") is not None:
+            stamps.append(preview["generated_at"])
+        items = preview.get("items")
+        if items and _KEYS(",".join(items)) is None:
+            return False
+    results = row["results"]
+    if results is not None:
+        items = results.get("items")
+        if items and _KEYS(",".join(items)) is None:
+            return False
+    meta = row["metadata"]
+    if meta is not None:
+        for name in ("scope_basis", "check_basis", "preview_basis"):
+            basis = meta.get(name)
+            if basis is not None and basis.get("recorded_at") is not None:
+                stamps.append(basis["recorded_at"])
+        safety = meta.get("execution_safety_snapshot")
+        if safety is not None and safety.get("captured_at") is not None:
+            stamps.append(safety["captured_at"])
+    return not stamps or _TIMESTAMPS(",".join(stamps)) is not None
+
+
+def _canonical_check(table: str) -> Callable[[dict[str, Any]], bool]:
+    if table == "restore_runs":
+        return _restore_run_canonical
+    columns = _TIMESTAMP_COLUMNS[table]
+
+    def canonical(row: dict[str, Any]) -> bool:
+        stamps = [row[c] for c in columns if row[c] is not None]
+        return not stamps or _TIMESTAMPS(",".join(stamps)) is not None
+
+    return canonical
+
+
+FastDecode = Callable[[bytes], "dict[str, Any] | None"]
+FastConvert = Callable[[dict[str, Any]], "dict[str, Any] | None"]
+
+
+def fast_decoder(table: str) -> FastDecode | None:
+    """JSON text -> the canonical row, or None when the row needs the model."""
+    row_type = FAST_TYPES.get(table)
+    if row_type is None:
+        return None
+    decode = msgspec.json.Decoder(row_type).decode
+    as_dict = msgspec.structs.asdict
+    canonical = _canonical_check(table)
+    errors = (msgspec.ValidationError, msgspec.DecodeError)
+
+    def fast(text: bytes) -> dict[str, Any] | None:
+        try:
+            row = as_dict(decode(text))
+        except errors:
+            return None
+        return row if canonical(row) else None
+
+    return fast
+
+
+def fast_converter(table: str) -> FastConvert | None:
+    """A parsed row -> the canonical row, or None when the row needs the model."""
+    row_type = FAST_TYPES.get(table)
+    if row_type is None:
+        return None
+    as_dict = msgspec.structs.asdict
+    canonical = _canonical_check(table)
+
+    def fast(data: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            row = as_dict(msgspec.convert(data, row_type))
+        except msgspec.ValidationError:
+            return None
+        return row if canonical(row) else None
+
+    return fast
+
+
+def is_timestamp(value: Any) -> bool:
+    """Whether a value is a canonical timestamp (the fast path's definition)."""
+    return isinstance(value, str) and _TIMESTAMPS(value) is not None
+
 
 __all__ = (
-    "FAST_CHECKS",
+    "FAST_TYPES",
     "MAX_ID",
-    "SPECS",
-    "STATUS_VALUES",
-    "FastCheck",
-    "columns_check",
-    "is_id",
-    "is_item_key",
+    "TIMESTAMP",
+    "FastConvert",
+    "FastDecode",
+    "fast_converter",
+    "fast_decoder",
     "is_timestamp",
-    "restore_run_ok",
 )

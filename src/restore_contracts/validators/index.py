@@ -77,7 +77,7 @@ class Indexes:
         """backup_sets.id -> (workspace_id, managed_environment_id)."""
         self.backup_items: dict[int, int | None] = {}
         """backup_items.id -> backup_set_id."""
-        self.operation_runs: dict[int, tuple[int | None, int | None, str | None, str | None]] = {}
+        self.operation_runs: dict[int, tuple[int, int | None, str, str]] = {}
         """operation_runs.id -> (workspace_id, managed_environment_id, status, outcome)."""
         self.active_snapshot: dict[int, int | None] = {}
         """operation_run_id -> the first active evidence snapshot seen for it."""

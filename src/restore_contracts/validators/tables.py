@@ -37,7 +37,7 @@ READ_ORDER: tuple[str, ...] = (
 )
 """Referenced tables first, the streamed restore runs last."""
 
-PRIMARY_KEYS: dict[str, str] = {table: "id" for table in ROW_MODELS} | {PROOFS: "restore_run_id"}
+PRIMARY_KEYS: dict[str, str] = dict.fromkeys(ROW_MODELS, "id") | {PROOFS: "restore_run_id"}
 
 
 def json_columns(model: type[BaseModel]) -> frozenset[str]:

@@ -25,10 +25,12 @@ from restore_contracts.validators.readers._common import (
 )
 from restore_contracts.validators.readers.csvcopy import csv_records
 from restore_contracts.validators.readers.jsondoc import document_kind, json_records, object_tables
-from restore_contracts.validators.readers.ndjson import ndjson_records
+from restore_contracts.validators.readers.ndjson import ndjson_lines, ndjson_records
 from restore_contracts.validators.source import Record, Source
 
 STDIN = "-"
+SKIPPED = frozenset({"manifest.json"})
+"""File names in a directory that are not tables (the coverage set's manifest)."""
 _KNOWN = ", ".join(sorted(EXTENSIONS))
 
 
@@ -93,6 +95,20 @@ class FileSource:
                     handle, table, self.name, self.meter, array_table=self._table
                 )
 
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, list[bytes]]] | None:
+        """For NDJSON: batches of undecoded lines (location, first line, lines); else None.
+
+        An optional extension of :class:`Source`: the engine decodes and checks
+        canonical rows in one step when a source can hand it the text.
+        """
+        if self.format != "ndjson" or table not in self.tables():
+            return None
+        return self._lines()
+
+    def _lines(self) -> Iterator[tuple[str, int, list[bytes]]]:
+        with self._open() as handle:
+            yield from ndjson_lines(handle, self.name, self.meter)
+
     def close(self) -> None:
         """Files are opened per pass and closed at its end; nothing stays open."""
 
@@ -124,6 +140,18 @@ class CombinedSource:
             if table in part.tables():
                 yield from part.records(table)
 
+    def json_lines(self, table: str) -> Iterator[tuple[str, int, list[bytes]]] | None:
+        """Undecoded lines when every part offering ``table`` can give them, else None."""
+        parts = [part for part in self.parts if table in part.tables()]
+        streams = []
+        for part in parts:
+            lines = getattr(part, "json_lines", None)
+            stream = lines(table) if lines is not None else None
+            if stream is None:
+                return None
+            streams.append(stream)
+        return chain.from_iterable(streams)
+
     def close(self) -> None:
         """Close every part."""
         for part in self.parts:
@@ -133,12 +161,15 @@ class CombinedSource:
 def directory_source(path: Path, table: str | None = None) -> CombinedSource:
     """Every data file in a directory (and its subdirectories), one table per file.
 
-    Files whose extension no reader knows (README, .sql) are passed over; a
-    directory without any data file is unusable input.
+    Files whose extension no reader knows (README, .sql) and the generators'
+    ``manifest.json`` are passed over; a directory without any data file is
+    unusable input.
     """
     meter = Meter()
     files = sorted(
-        p for p in path.rglob("*") if p.is_file() and format_of(p) and not p.name.startswith(".")
+        p
+        for p in path.rglob("*")
+        if p.is_file() and format_of(p) and not p.name.startswith(".") and p.name not in SKIPPED
     )
     if not files:
         raise InputError(f"{path}: no data files ({_KNOWN}) in the directory")

@@ -83,6 +83,10 @@ def _records_text(handle: BinaryIO, meter: Meter) -> Iterator[tuple[int, str | N
         yield start, None, "the file ends inside a quoted field"
 
 
+def _fields(count: int) -> str:
+    return f"{count} field{'' if count == 1 else 's'}"
+
+
 def csv_records(handle: BinaryIO, table: str, location: str, meter: Meter) -> Iterator[Record]:
     """Every CSV record after the header as a row of column -> text or None."""
     header: list[str] | None = None
@@ -95,7 +99,10 @@ def csv_records(handle: BinaryIO, table: str, location: str, meter: Meter) -> It
             fields = split_record(text)
             if fields is None or any(f is None for f in fields):
                 yield problem(
-                    table, location, line, CSV_MALFORMED,
+                    table,
+                    location,
+                    line,
+                    CSV_MALFORMED,
                     "the header is not a list of column names; no row of the file is read",
                 )
                 return
@@ -106,19 +113,28 @@ def csv_records(handle: BinaryIO, table: str, location: str, meter: Meter) -> It
         values = split_record(text)
         if values is None:
             yield problem(
-                table, location, line, CSV_MALFORMED,
+                table,
+                location,
+                line,
+                CSV_MALFORMED,
                 "text after a closing quote or a quote inside an unquoted field",
             )
         elif len(values) < len(header):
             yield problem(
-                table, location, line, CSV_MISSING_FIELDS,
-                f"{len(values)} fields; the header has {len(header)} "
-                f"(missing {', '.join(header[len(values):])})",
+                table,
+                location,
+                line,
+                CSV_MISSING_FIELDS,
+                f"{_fields(len(values))}; the header has {len(header)} "
+                f"(missing {', '.join(header[len(values) :])})",
             )
         elif len(values) > len(header):
             yield problem(
-                table, location, line, CSV_EXTRA_FIELDS,
-                f"{len(values)} fields; the header has {len(header)}",
+                table,
+                location,
+                line,
+                CSV_EXTRA_FIELDS,
+                f"{_fields(len(values))}; the header has {len(header)}",
             )
         else:
             yield Record(table, dict(zip(header, values, strict=True)), location, line)

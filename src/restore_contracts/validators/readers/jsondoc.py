@@ -176,7 +176,10 @@ def json_records(
             return
         if first != 0x7B:
             yield problem(
-                table, location, scanner.line_at(scanner.pos), BAD_DOCUMENT,
+                table,
+                location,
+                scanner.line_at(scanner.pos),
+                BAD_DOCUMENT,
                 "expected an array of rows or an object of table -> rows",
             )
             return
@@ -205,12 +208,18 @@ def json_records(
                 raise ValueError(f"expected ',' or '}}' after table {name!r}")
     except _Truncated:
         yield problem(
-            table, location, scanner.line_at(min(scanner.pos, len(scanner.buf))), TRUNCATED,
+            table,
+            location,
+            scanner.line_at(min(scanner.pos, len(scanner.buf))),
+            TRUNCATED,
             "the document ends in the middle of a value",
         )
     except ValueError as exc:
         yield problem(
-            table, location, scanner.line_at(min(scanner.pos, len(scanner.buf))), BAD_DOCUMENT,
+            table,
+            location,
+            scanner.line_at(min(scanner.pos, len(scanner.buf))),
+            BAD_DOCUMENT,
             f"{exc}; the rest of the document is not read",
         )
 

@@ -33,7 +33,16 @@ _sorted = dict(sorted(RULES.items()))
 RULES.clear()
 RULES.update(_sorted)
 
-FAMILY_MODULES = (parse, row_shape, lifecycle, results, attention, operation_run, evidence, references)
+FAMILY_MODULES = (
+    parse,
+    row_shape,
+    lifecycle,
+    results,
+    attention,
+    operation_run,
+    evidence,
+    references,
+)
 
 __all__ = (
     "ANY_TABLE",

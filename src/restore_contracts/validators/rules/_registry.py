@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 Check = Callable[[Row, "RuleContext"], Sequence[Hit]]
 """A check: a valid, normalised row and the context in, the problems out (empty when clean)."""
+When = Callable[[str, bool, "RuleContext"], bool]
+"""For restore_runs rules: whether the rule can find anything for (status, is_dry_run).
+
+The engine uses it to skip checks that cannot apply; each check still guards
+itself, so calling it directly on any row is correct."""
 
 NO_HITS: tuple[Hit, ...] = ()
 """What a check returns for a clean row (shared, so returning it costs nothing)."""
@@ -77,6 +82,8 @@ class Rule:
     """None: applied by the engine or a reader, not per normalised row."""
     note: str | None = None
     """What exactly is assumed, where the provenance alone does not say."""
+    when: When | None = None
+    """Restore-run rules: the (status, is_dry_run) cases it applies to (None: all)."""
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -146,6 +153,7 @@ def rule(
     provenance: Provenance = Provenance.ASSUMED,
     needs: Iterable[str] = (),
     note: str | None = None,
+    when: When | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated check under ``code``; its docstring is the rule's why."""
 
@@ -162,6 +170,7 @@ def rule(
                 why=_why(check.__doc__, code),
                 check=check,
                 note=note,
+                when=when,
             )
         )
         return check
@@ -220,6 +229,7 @@ __all__ = (
     "Family",
     "Row",
     "Rule",
+    "When",
     "declare",
     "matches",
     "rule",

@@ -87,7 +87,12 @@ def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     decision = derive_decision_state(run, ctx.assumptions).value
     if proof["decision_state"] != decision:
         hits.append(
-            _at(row, ctx, "/decision_state", _differs(proof["decision_state"], decision, "decision_state"))
+            _at(
+                row,
+                ctx,
+                "/decision_state",
+                _differs(proof["decision_state"], decision, "decision_state"),
+            )
         )
     derived = derive_attention(run, ctx.assumptions).model_dump(mode="json")
     for name in _ATTENTION_FIELDS:
@@ -106,7 +111,9 @@ def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
                 row,
                 ctx,
                 "/operation_run_id",
-                _differs(proof.get("operation_run_id"), row.get("operation_run_id"), "operation_run_id"),
+                _differs(
+                    proof.get("operation_run_id"), row.get("operation_run_id"), "operation_run_id"
+                ),
             )
         )
     return hits
@@ -121,7 +128,11 @@ def tone_follows_state(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     tone = row["attention"]["tone"]
     if tone == expected:
         return NO_HITS
-    return (Hit("/attention/tone", f"tone is {show(tone)}; expected {show(expected)} for state {state}"),)
+    return (
+        Hit(
+            "/attention/tone", f"tone is {show(tone)}; expected {show(expected)} for state {state}"
+        ),
+    )
 
 
 @rule(
@@ -255,7 +266,12 @@ def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     hits = []
     if proof["evidence_state"] != state.value:
         hits.append(
-            _at(row, ctx, "/evidence_state", _differs(proof["evidence_state"], state.value, "evidence_state"))
+            _at(
+                row,
+                ctx,
+                "/evidence_state",
+                _differs(proof["evidence_state"], state.value, "evidence_state"),
+            )
         )
     chosen_id = chosen.id if chosen is not None else None
     if proof.get("evidence_snapshot_id") != chosen_id:

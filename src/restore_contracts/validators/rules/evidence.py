@@ -67,7 +67,11 @@ def snapshot_completeness_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit
         return NO_HITS
     known = sorted(ctx.completeness_states)
     value = row["completeness_state"]
-    return (Hit("/completeness_state", f"completeness_state is {show(value)}; expected {one_of(known)}"),)
+    return (
+        Hit(
+            "/completeness_state", f"completeness_state is {show(value)}; expected {one_of(known)}"
+        ),
+    )
 
 
 @rule("RR605", "Several active snapshots for one operation run", table=EVIDENCE, severity="warning")

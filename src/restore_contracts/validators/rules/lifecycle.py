@@ -14,7 +14,13 @@ from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
 
 RUNS = RESTORE_RUNS
-_PRE_EXECUTION_NULLS = ("started_at", "completed_at", "results", "operation_run_id", "failure_reason")
+_PRE_EXECUTION_NULLS = (
+    "started_at",
+    "completed_at",
+    "results",
+    "operation_run_id",
+    "failure_reason",
+)
 _APPLIED = ("succeeded", "partial")
 _DRY_RUN_STATUSES = ("previewed", "completed")
 
@@ -27,7 +33,12 @@ def _must_be_null(row: Row, columns: Sequence[str], why: str) -> list[Hit]:
     ]
 
 
-@rule("RR201", "Pre-execution run carries execution fields", table=RUNS)
+@rule(
+    "RR201",
+    "Pre-execution run carries execution fields",
+    table=RUNS,
+    when=lambda status, dry, ctx: ctx.group[status] is PRE,
+)
 def pre_execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run that has not been queued (draft, scoped, checked, previewed, pending) has not
     started, finished, produced results, been linked to an operation run or failed (L1)."""
@@ -37,7 +48,12 @@ def pre_execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return _must_be_null(row, _PRE_EXECUTION_NULLS, f"while the run is {status}")
 
 
-@rule("RR202", "Queued or running run has the wrong timestamps or results", table=RUNS)
+@rule(
+    "RR202",
+    "Queued or running run has the wrong timestamps or results",
+    table=RUNS,
+    when=lambda status, dry, ctx: ctx.group[status] is EXECUTION,
+)
 def execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A queued run has neither started nor finished; a running one has started but not
     finished; neither has results or a failure reason yet (L2)."""
@@ -47,7 +63,7 @@ def execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     hits = []
     if status == "running" and row.get("started_at") is None:
         hits.append(Hit("/started_at", "started_at is null; expected a time once running"))
-    nulls = ("completed_at", "results", "failure_reason")
+    nulls: tuple[str, ...] = ("completed_at", "results", "failure_reason")
     if status == "queued":
         nulls = ("started_at", *nulls)
     hits.extend(_must_be_null(row, nulls, f"while the run is {status}"))
@@ -59,7 +75,12 @@ def _ended(ctx: RuleContext, status: str) -> bool:
     return group is not PRE and group is not EXECUTION
 
 
-@rule("RR203", "Finished run without completed_at", table=RUNS)
+@rule(
+    "RR203",
+    "Finished run without completed_at",
+    table=RUNS,
+    when=lambda status, dry, ctx: ctx.ended(status),
+)
 def finished_without_completed_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Terminal and legacy statuses are set when execution ends, together with completed_at
     (L3); without it the run's duration and its place in time are unknown."""
@@ -69,7 +90,12 @@ def finished_without_completed_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/completed_at", f"completed_at is null; expected a time for a {status} run"),)
 
 
-@rule("RR204", "Executed run without started_at", table=RUNS)
+@rule(
+    "RR204",
+    "Executed run without started_at",
+    table=RUNS,
+    when=lambda status, dry, ctx: ctx.ended(status) and ctx.effective[status] != "cancelled",
+)
 def executed_without_started_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run that reached a terminal or legacy status other than cancelled/aborted went
     through execution, so it has a start time (L3); only a run cancelled while queued may
@@ -82,7 +108,12 @@ def executed_without_started_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/started_at", f"started_at is null; expected a time for a {status} run"),)
 
 
-@rule("RR205", "Run cancelled before it started has item results", table=RUNS)
+@rule(
+    "RR205",
+    "Run cancelled before it started has item results",
+    table=RUNS,
+    when=lambda status, dry, ctx: ctx.ended(status) and ctx.effective[status] == "cancelled",
+)
 def cancelled_before_start_with_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A cancelled or aborted run without started_at was cancelled while queued, so no item
     was processed: its results are null or have no items (L3)."""
@@ -106,18 +137,22 @@ def cancelled_before_start_with_items(row: Row, ctx: RuleContext) -> Sequence[Hi
 def timestamps_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run is created before it starts and starts before it completes (L4); the reverse
     means clock or import errors that would make durations negative."""
-    chain = [
-        (name, row.get(name))
-        for name in ("created_at", "started_at", "completed_at")
-        if row.get(name) is not None
-    ]
-    hits = []
-    for (before, earlier), (after, later) in zip(chain, chain[1:], strict=False):
-        if later < earlier:
-            hits.append(
-                Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
-            )
+    created = row.get("created_at")
+    started = row.get("started_at")
+    completed = row.get("completed_at")
+    hits: list[Hit] = []
+    if started is not None:
+        if created is not None and started < created:
+            hits.append(_before("started_at", started, "created_at", created))
+        if completed is not None and completed < started:
+            hits.append(_before("completed_at", completed, "started_at", started))
+    elif created is not None and completed is not None and completed < created:
+        hits.append(_before("completed_at", completed, "created_at", created))
     return hits
+
+
+def _before(after: str, later: str, before: str, earlier: str) -> Hit:
+    return Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
 
 
 @rule("RR207", "updated_at before created_at or completed_at", table=RUNS)
@@ -127,17 +162,22 @@ def updated_at_last(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     updated = row.get("updated_at")
     if updated is None:
         return NO_HITS
-    hits = []
-    for name in ("created_at", "completed_at"):
-        other = row.get(name)
-        if other is not None and updated < other:
-            hits.append(
-                Hit("/updated_at", f"updated_at {show(updated)} is before {name} {show(other)}")
-            )
+    created = row.get("created_at")
+    completed = row.get("completed_at")
+    hits: list[Hit] = []
+    if created is not None and updated < created:
+        hits.append(_before("updated_at", updated, "created_at", created))
+    if completed is not None and updated < completed:
+        hits.append(_before("updated_at", updated, "completed_at", completed))
     return hits
 
 
-@rule("RR208", "Failed run without failure_reason", table=RUNS)
+@rule(
+    "RR208",
+    "Failed run without failure_reason",
+    table=RUNS,
+    when=lambda status, dry, ctx: status == "failed",
+)
 def failed_without_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The results surface explains a failed run by its failure_reason (L5); a failed run
     without one leaves the operator with nothing to act on."""
@@ -149,7 +189,12 @@ def failed_without_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/failure_reason", f"failure_reason is {show(reason)}; expected a reason"),)
 
 
-@rule("RR209", "Completed run with a failure_reason", table=RUNS)
+@rule(
+    "RR209",
+    "Completed run with a failure_reason",
+    table=RUNS,
+    when=lambda status, dry, ctx: status == "completed",
+)
 def completed_with_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A completed run did not fail (L5); a failure reason on it contradicts its status."""
     if row["status"] != "completed" or row.get("failure_reason") is None:
@@ -162,7 +207,7 @@ def completed_with_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR210", "Dry run in a status it cannot reach", table=RUNS)
+@rule("RR210", "Dry run in a status it cannot reach", table=RUNS, when=lambda status, dry, ctx: dry)
 def dry_run_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run is preview-only (repo-verified): it ends as previewed or completed and never
     goes through queueing or execution (L6)."""
@@ -172,7 +217,7 @@ def dry_run_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/status", f"dry run has status {show(status)}; expected previewed or completed"),)
 
 
-@rule("RR211", "Dry run applied items", table=RUNS)
+@rule("RR211", "Dry run applied items", table=RUNS, when=lambda status, dry, ctx: dry)
 def dry_run_applied(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run changes nothing (L6): no item outcome is succeeded or partial and the
     metadata counts of succeeded and partial items are 0."""
@@ -196,7 +241,7 @@ def dry_run_applied(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR212", "Dry run linked to an operation run", table=RUNS)
+@rule("RR212", "Dry run linked to an operation run", table=RUNS, when=lambda status, dry, ctx: dry)
 def dry_run_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run is never executed, so no OperationRun executes it (L6)."""
     if not row["is_dry_run"] or row.get("operation_run_id") is None:

@@ -58,7 +58,12 @@ def operation_run_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR503", "Operation run status/outcome disagrees with the restore status", table=RUNS, needs=(OPS,))
+@rule(
+    "RR503",
+    "Operation run status/outcome disagrees with the restore status",
+    table=RUNS,
+    needs=(OPS,),
+)
 def operation_run_agreement(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The restore status and the operation run describe one execution (O3): a completed
     restore has a completed/succeeded operation run, and so on by operation_run_agreement
@@ -110,6 +115,7 @@ def operation_outcome_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     severity="info",
     provenance=Provenance.FOUNDATION_REAL,
     note="operation_run_id came with migration 2026_02_10_115908; older runs have none",
+    when=lambda status, dry, ctx: not dry and ctx.ended(status),
 )
 def executed_without_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Runs executed before the operation_run_id column existed have no execution proof

@@ -63,7 +63,9 @@ def environment_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR703", "Managed environment belongs to another workspace", table=RUNS, needs=(ENVIRONMENTS,))
+@rule(
+    "RR703", "Managed environment belongs to another workspace", table=RUNS, needs=(ENVIRONMENTS,)
+)
 def environment_in_workspace(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The run's environment belongs to the run's workspace (T1); otherwise a scoped lookup
     by workspace would not find the environment the run wrote into."""

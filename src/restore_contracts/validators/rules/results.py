@@ -7,12 +7,12 @@ where they are vocabularies).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from restore_contracts.contracts.metadata import COUNT_KEYS
-from restore_contracts.validators.context import EXECUTION, LEGACY, PRE, TERMINAL, RuleContext
+from restore_contracts.validators.context import EXECUTION, LEGACY, TERMINAL, RuleContext
 from restore_contracts.validators.findings import Hit, one_of, show
 from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
@@ -31,7 +31,41 @@ _EXECUTED = (EXECUTION, TERMINAL, LEGACY)
 
 
 def _items(row: Row) -> dict[str, Any]:
-    return (row.get("results") or {}).get("items") or {}
+    results = row.get("results")
+    if results is None:
+        return _EMPTY
+    return results.get("items") or _EMPTY
+
+
+_EMPTY: dict[str, Any] = {}
+_status_of = itemgetter("status")
+_decision_of = itemgetter("decision")
+_action_of = itemgetter("action")
+
+
+class _StatusMemo:
+    """The outcome statuses of the last items map seen (several rules read them per row).
+
+    It holds the items map itself, so that map cannot be freed and its identity
+    reused by the next row's while it is remembered.
+    """
+
+    __slots__ = ("items", "statuses")
+
+    def __init__(self) -> None:
+        self.items: Any = None
+        self.statuses: list[str] = []
+
+
+_memo = _StatusMemo()
+
+
+def outcome_statuses(items: dict[str, Any]) -> list[str]:
+    """The status of every item of a results.items map, in order."""
+    if items is not _memo.items:
+        _memo.statuses = list(map(_status_of, items.values()))
+        _memo.items = items
+    return _memo.statuses
 
 
 @rule("RR301", "Results without their metadata counts", table=RUNS)
@@ -43,6 +77,8 @@ def counts_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     meta = row.get("metadata")
     if meta is None:
         return (Hit("/metadata", "metadata is null; expected the six counts beside results"),)
+    if None not in map(meta.get, COUNT_KEYS):
+        return NO_HITS
     return [
         Hit(f"/metadata/{key}", f"{key} is missing; expected it beside results")
         for key in COUNT_KEYS
@@ -58,19 +94,35 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     meta = row.get("metadata")
     if results is None or meta is None:
         return NO_HITS
-    items = results.get("items") or {}
-    tally = Counter(outcome.get("status") for outcome in items.values())
-    counted = {"total": len(items), **{key: tally[key] for key in _STATUS_COUNTS}}
+    items = results.get("items") or _EMPTY
+    statuses = outcome_statuses(items)
+    get = meta.get
+    count = statuses.count
+    if (
+        get("total") in (None, len(items))
+        and get("succeeded") in (None, count("succeeded"))
+        and get("failed") in (None, count("failed"))
+        and get("skipped") in (None, count("skipped"))
+        and get("partial") in (None, count("partial"))
+        and get("non_applied") in (None, count("non_applied"))
+    ):
+        return NO_HITS
+    counted = {"total": len(items), **{key: count(key) for key in _STATUS_COUNTS}}
     hits = []
     for key in COUNT_KEYS:
         value = meta.get(key)
         if value is not None and value != counted[key]:
-            what = "entries" if key == "total" else f"items with status {key}"
+            expected = counted[key]
+            noun = ("entry" if expected == 1 else "entries") if key == "total" else "item"
+            what = (
+                noun
+                if key == "total"
+                else f"{noun}{'' if expected == 1 else 's'} with status {key}"
+            )
             hits.append(
                 Hit(
                     f"/metadata/{key}",
-                    f"{key} is {value}; expected {counted[key]} (results.items has "
-                    f"{counted[key]} {what})",
+                    f"{key} is {value}; expected {expected} (results.items has {expected} {what})",
                 )
             )
     return hits
@@ -106,7 +158,8 @@ def foundations_skipped(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     results = row.get("results")
     if results is None:
         return NO_HITS
-    skipped = sum(1 for f in results.get("foundations") or () if f.get("decision") == "skipped")
+    foundations = results.get("foundations")
+    skipped = list(map(_decision_of, foundations)).count("skipped") if foundations else 0
     value = (row.get("metadata") or {}).get("foundations_skipped")
     if (value or 0) == skipped:
         return NO_HITS
@@ -126,10 +179,13 @@ def items_within_request(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     requested = row.get("requested_items")
     if requested is None:
         return NO_HITS
-    allowed = {str(i) for i in requested}
+    items = _items(row)
+    allowed = set(map(str, requested))
+    if allowed.issuperset(items):
+        return NO_HITS
     return [
         Hit(f"/results/items/{key}", f"backup item {key} has a result but was not requested")
-        for key in _items(row)
+        for key in items
         if key not in allowed
     ]
 
@@ -139,12 +195,15 @@ def item_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Counts, attention and the item table all switch on the outcome status (M4); a value
     outside item_outcome_statuses is counted nowhere."""
     known = ctx.item_statuses
+    items = _items(row)
+    if known.issuperset(outcome_statuses(items)):
+        return NO_HITS
     return [
         Hit(
             f"/results/items/{key}/status",
             f"status is {show(outcome['status'])}; expected {one_of(known)}",
         )
-        for key, outcome in _items(row).items()
+        for key, outcome in items.items()
         if outcome["status"] not in known
     ]
 
@@ -157,12 +216,15 @@ def foundation_decision_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     if results is None:
         return NO_HITS
     known = ctx.foundation_decisions
+    foundations = results.get("foundations")
+    if not foundations or known.issuperset(map(_decision_of, foundations)):
+        return NO_HITS
     return [
         Hit(
             f"/results/foundations/{index}/decision",
             f"decision is {show(entry['decision'])}; expected {one_of(known)}",
         )
-        for index, entry in enumerate(results.get("foundations") or ())
+        for index, entry in enumerate(foundations)
         if entry["decision"] not in known
     ]
 
@@ -171,8 +233,11 @@ def foundation_decision_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 def preview_action_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The preview surface renders each planned action (M4); a value outside preview_actions
     has no rendering."""
-    items = (row.get("preview") or {}).get("items") or {}
+    preview = row.get("preview")
+    items = preview.get("items") if preview is not None else None
     known = ctx.preview_actions
+    if not items or known.issuperset(map(_action_of, items.values())):
+        return NO_HITS
     return [
         Hit(
             f"/preview/items/{key}/action",
@@ -185,15 +250,23 @@ def preview_action_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 
 def required_bases(row: Row, ctx: RuleContext) -> tuple[str, ...]:
     """The bases a run's status requires (M5): the chain grows with the wizard's steps."""
-    status = row["status"]
+    return _bases_for(row["status"], row["is_dry_run"], ctx)
+
+
+def _bases_for(status: str, dry: bool, ctx: RuleContext) -> tuple[str, ...]:
     if status in _REQUIRED_BASES:
         return _REQUIRED_BASES[status]
-    if not row["is_dry_run"] and ctx.group[status] in _EXECUTED:
+    if not dry and ctx.group[status] in _EXECUTED:
         return _BASES
     return ()
 
 
-@rule("RR309", "Basis missing for the run's status", table=RUNS)
+@rule(
+    "RR309",
+    "Basis missing for the run's status",
+    table=RUNS,
+    when=lambda status, dry, ctx: bool(_bases_for(status, dry, ctx)),
+)
 def basis_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Scope, check and preview each record the basis the next step was decided on (M5):
     scoped needs scope_basis, checked adds check_basis, previewed, pending and every
@@ -225,23 +298,41 @@ def basis_recorded(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Scope comes before check, check before preview, and preview before execution starts
     (M5); a later step recorded earlier was decided on a stale basis."""
-    meta = row.get("metadata") or {}
-    chain: list[tuple[str, str, str]] = []
+    meta = row.get("metadata")
+    if meta is None:
+        return NO_HITS
+    hits: list[Hit] = []
+    before: tuple[str, str] | None = None
     for name in _BASES:
-        recorded = (meta.get(name) or {}).get("recorded_at")
-        if recorded is not None:
-            chain.append((f"/metadata/{name}/recorded_at", f"{name}.recorded_at", recorded))
+        basis = meta.get(name)
+        recorded = basis.get("recorded_at") if basis is not None else None
+        if recorded is None:
+            continue
+        label = f"{name}.recorded_at"
+        if before is not None and recorded < before[1]:
+            hits.append(
+                Hit(
+                    f"/metadata/{name}/recorded_at",
+                    f"{label} {show(recorded)} is before {before[0]} {show(before[1])}",
+                )
+            )
+        before = (label, recorded)
     started = row.get("started_at")
-    if started is not None:
-        chain.append(("/started_at", "started_at", started))
-    hits = []
-    for (_, before, earlier), (ptr, after, later) in zip(chain, chain[1:], strict=False):
-        if later < earlier:
-            hits.append(Hit(ptr, f"{after} {show(later)} is before {before} {show(earlier)}"))
+    if started is not None and before is not None and started < before[1]:
+        hits.append(
+            Hit(
+                "/started_at", f"started_at {show(started)} is before {before[0]} {show(before[1])}"
+            )
+        )
     return hits
 
 
-@rule("RR312", "Executed run without execution_safety_snapshot", table=RUNS)
+@rule(
+    "RR312",
+    "Executed run without execution_safety_snapshot",
+    table=RUNS,
+    when=lambda status, dry, ctx: not dry and ctx.group[status] in _EXECUTED,
+)
 def safety_snapshot_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Execution is allowed only after the safety checks, whose state is kept as
     execution_safety_snapshot (M6); a non-dry run that was queued or went further has it."""

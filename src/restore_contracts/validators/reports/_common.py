@@ -1,0 +1,65 @@
+"""What every reporter shares: options, the summary, the failing decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from restore_contracts.config import Severity
+from restore_contracts.validators.engine import ValidationResult
+from restore_contracts.validators.findings import SEVERITIES, SEVERITY_RANK, Finding
+from restore_contracts.validators.rules import RULES
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """How to render: the failing threshold, examples per rule, colour."""
+
+    fail_on: Severity = "error"
+    max_examples: int = 5
+    color: bool = False
+
+
+def fails(finding: Finding, fail_on: Severity) -> bool:
+    """Whether a finding is at or above the failing threshold."""
+    return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
+def failed(result: ValidationResult, fail_on: Severity) -> bool:
+    """Whether any finding is at or above the failing threshold (exit code 1)."""
+    return any(fails(f, fail_on) for f in result.findings)
+
+
+def by_rule(result: ValidationResult) -> dict[str, list[Finding]]:
+    """Findings grouped by rule code, codes in order, findings in reading order."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.code, []).append(finding)
+    return dict(sorted(groups.items()))
+
+
+def summary(result: ValidationResult, fail_on: Severity) -> dict[str, Any]:
+    """The summary every machine-readable report carries."""
+    severity_counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in result.findings:
+        severity_counts[finding.severity] += 1
+    return {
+        "source": result.source,
+        "rows": dict(result.rows),
+        "findings": len(result.findings),
+        "by_severity": severity_counts,
+        "by_rule": result.counts(),
+        "rules_applied": len(result.applied),
+        "skipped": dict(sorted(result.skipped.items())),
+        "baselined": result.baselined,
+        "fail_on": fail_on,
+        "failed": failed(result, fail_on),
+    }
+
+
+def title_of(code: str) -> str:
+    """A rule's title (the catalogue's)."""
+    return RULES[code].title
+
+
+__all__ = ("ReportOptions", "by_rule", "failed", "fails", "summary", "title_of")
