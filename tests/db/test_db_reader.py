@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -166,6 +167,25 @@ class TestStreaming:
         assert caught.value.format_message().startswith(
             f"cannot read table backup_items from {pg.spec}: "
         )
+
+
+class TestJsonLines:
+    def test_postgresql_rows_arrive_as_export_lines(self, pg: Any) -> None:
+        """Each row is one JSON line located table#id, equal to the record of the same row."""
+        seed_worlds(parse_url(pg.spec), list(build_coverage(2)))
+        with DatabaseSource(pg.spec, fetch_size=3) as source:
+            for table in source.tables():
+                lines = list(source.json_lines(table) or [])
+                records = list(source.records(table))
+                assert [(loc, line) for loc, line, _ in lines] == [
+                    (r.location, None) for r in records
+                ]
+                assert [orjson.loads(text) for _, _, (text,) in lines] == [r.data for r in records]
+
+    def test_other_databases_stream_records(self, tmp_path: Path) -> None:
+        """SQLite (like MySQL) offers no JSON lines: the validators read its records."""
+        with DatabaseSource(seeded(f"sqlite:///{tmp_path / 'rc.db'}")) as source:
+            assert source.json_lines("restore_runs") is None
 
 
 class TestPostgresqlRoles:

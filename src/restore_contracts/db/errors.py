@@ -101,24 +101,44 @@ def _describe(orig: BaseException) -> tuple[str, str]:
     return "database error", message or type(orig).__name__
 
 
-def translate(exc: SQLAlchemyError, url: DatabaseUrl, action: str) -> DatabaseError:
+_DRIVER_MODULES = frozenset({"psycopg", "pymysql", "sqlite3"})
+
+
+def is_driver_error(exc: BaseException) -> bool:
+    """Whether an exception comes from a database driver used directly (not via SQLAlchemy)."""
+    return type(exc).__module__.split(".", 1)[0] in _DRIVER_MODULES and isinstance(exc, Exception)
+
+
+def translate(exc: BaseException, url: DatabaseUrl, action: str) -> DatabaseError:
     """One line for a database exception: ``action url: category: driver message``."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         category, message = _describe(exc.orig)
         if exc.connection_invalidated and category == "database error":
             category = "cannot connect"
-    else:
+    elif isinstance(exc, SQLAlchemyError):
         category, message = "database error", _first_line(str(exc).split("(Background", 1)[0])
+    else:
+        category, message = _describe(exc)
     return DatabaseError(url.mask(f"{action} {url.masked}: {category}: {message}"))
 
 
 @contextlib.contextmanager
 def database_errors(url: DatabaseUrl, action: str) -> Iterator[None]:
-    """Turn any SQLAlchemy error raised in the block into a one-line DatabaseError."""
+    """Turn any SQLAlchemy or driver error raised in the block into a one-line DatabaseError."""
     try:
         yield
     except SQLAlchemyError as exc:
         raise translate(exc, url, action) from None
+    except Exception as exc:
+        if is_driver_error(exc):
+            raise translate(exc, url, action) from None
+        raise
 
 
-__all__ = ("DatabaseError", "MissingDriverError", "database_errors", "translate")
+__all__ = (
+    "DatabaseError",
+    "MissingDriverError",
+    "database_errors",
+    "is_driver_error",
+    "translate",
+)
