@@ -16,7 +16,6 @@ from pydantic import BaseModel
 
 from restore_contracts._io import atomic_write_bytes
 from restore_contracts.contracts import CONTRACTS
-from restore_contracts.db.ddl import sql_files
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = "urn:restore-contracts:schema:"
@@ -42,6 +41,8 @@ def render(schema: dict[str, Any]) -> bytes:
 
 def expected_files() -> dict[str, bytes]:
     """File name -> bytes for every contract schema, then the SQL DDL of each dialect."""
+    from restore_contracts.db.ddl import sql_files  # SQLAlchemy, loaded only when needed
+
     schemas = {
         f"{name}.schema.json": render(schema_for(name, model)) for name, model in CONTRACTS.items()
     }

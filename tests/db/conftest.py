@@ -28,6 +28,8 @@ MYSQL_ADMIN = os.environ.get(
     "RESTORE_CONTRACTS_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/mysql"
 )
 BACKENDS = ("sqlite", "postgresql", "mysql")
+LOCK_TIMEOUT = 10
+"""Seconds a reset waits for a lock held by a connection some test left open."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,19 @@ class Server:
         return self.url.set(drivername=scheme).render_as_string(hide_password=False)
 
     def reset(self) -> None:
-        """Empty the session database."""
+        """Empty the session database; a connection a test left open fails it, not hangs it."""
         name = self.url.database
+        if self.backend == "postgresql":
+            with self.engine().connect() as db:
+                db.execute(text(f"SET lock_timeout = '{LOCK_TIMEOUT}s'"))
+                db.execute(text("DROP SCHEMA public CASCADE"))
+                db.execute(text("CREATE SCHEMA public"))
+                db.commit()
+            return
         with self.admin.connect() as conn:
-            if self.backend == "postgresql":
-                with self.engine().connect() as db:
-                    db.execute(text("DROP SCHEMA public CASCADE"))
-                    db.execute(text("CREATE SCHEMA public"))
-                    db.commit()
-            else:
-                conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-                conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+            conn.execute(text(f"SET SESSION lock_wait_timeout = {LOCK_TIMEOUT}"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+            conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
 
     def engine(self) -> Engine:
         """A plain engine on the session database (for arranging and inspecting in tests)."""

@@ -86,9 +86,10 @@ class TestReadOnly:
             marker in message
             for marker in ("read-only transaction", "READ ONLY transaction", "readonly database")
         ), message
-        assert [r.location for r in DatabaseSource(db_url).records("evidence_snapshots")] == [
-            "evidence_snapshots#60"
-        ]
+        with DatabaseSource(db_url) as source:
+            assert [r.location for r in source.records("evidence_snapshots")] == [
+                "evidence_snapshots#60"
+            ]
 
     def test_a_missing_sqlite_file_is_an_error_not_a_new_database(self, tmp_path: Path) -> None:
         """Reading never creates the file it was pointed at."""

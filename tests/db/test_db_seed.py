@@ -98,19 +98,16 @@ class TestRoundTrip:
             backup_set = next(source.records("backup_sets")).data or {}
         assert (run["requested_by"], backup_set["created_by"]) == ("42", "7")
 
-    def test_rows_shared_by_worlds_are_written_once(self, tmp_path: Any) -> None:
-        """The same row in two worlds is one row; a different row with its id is an error."""
+    def test_an_id_twice_is_refused(self, tmp_path: Any) -> None:
+        """A primary key holds an id once: a second row with it is an error, nothing written."""
         url = f"sqlite:///{tmp_path / 'rc.db'}"
-        twice = seed_worlds(parse_url(url), [completed_world(), completed_world()])
-        assert (twice.total, twice.duplicates) == (8, 8)
-        clash = completed_world(name="hand/clash")
-        clash.rows("workspaces")[0]["name"] = "Fabrikam"
         with pytest.raises(InputError) as caught:
-            seed_worlds(parse_url(url), [completed_world(), clash], replace=True)
+            seed_worlds(parse_url(url), [completed_world(), completed_world(name="hand/again")])
         assert caught.value.format_message() == (
-            "world 'hand/clash': workspaces#1: another world has a different row with this id"
+            "world 'hand/again': workspaces#1: a row with this id came before; "
+            "a primary key holds it once"
         )
-        assert read_back(url) == written([completed_world()])
+        assert counts(url) == EMPTY
 
     def test_derived_view_tables_are_not_persisted(self, tmp_path: Any) -> None:
         """Rows of a derived view (restore_run_proofs) are counted, not written."""

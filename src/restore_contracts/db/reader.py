@@ -31,10 +31,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, DateTime, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Inspector
 
 from restore_contracts.db.engine import create_db_engine
-from restore_contracts.db.errors import database_errors
+from restore_contracts.db.errors import DatabaseError, database_errors
 from restore_contracts.db.tables import CONTRACT_TABLES, METADATA, ColumnKind
 from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
 from restore_contracts.validators.source import Record
@@ -212,6 +212,7 @@ class DatabaseSource:
         self._engine: Engine | None = None
         self._idle: list[Connection] = []
         self._connections: list[Connection] = []
+        self._columns: dict[str, list[tuple[str, bool]]] = {}
 
     @property
     def name(self) -> str:
@@ -240,13 +241,23 @@ class DatabaseSource:
         return conn
 
     def tables(self) -> list[str]:
-        """The known tables present in the database, in reading order (parents first)."""
+        """The known tables present in the database, parents first.
+
+        The application's other tables are not offered (they are not exports of
+        the contracts). A database without ``restore_runs`` is the wrong database
+        and is refused; any other missing table only skips the rules that need it.
+        """
         conn = self._checkout()
         try:
             with database_errors(self._url, "cannot read"):
-                present = set(inspect(conn).get_table_names())
+                inspector = inspect(conn)
+                present = set(inspector.get_table_names())
+                if self._url.backend is POSTGRESQL:
+                    self._remember_columns(inspector, [t for t in KNOWN_TABLES if t in present])
         finally:
             self._idle.append(conn)
+        if "restore_runs" not in present:
+            raise DatabaseError(f"cannot read {self.name}: missing table: restore_runs")
         return [name for name in KNOWN_TABLES if name in present]
 
     def records(self, table: str) -> Iterator[Record]:
@@ -282,6 +293,14 @@ class DatabaseSource:
                 result.close()
             self._idle.append(conn)
 
+    def _remember_columns(self, inspector: Inspector, tables: list[str]) -> None:
+        """Each table's columns, in order, and whether each is a timestamp (one catalog query)."""
+        if not tables:
+            return
+        found = inspector.get_multi_columns(filter_names=tables)
+        for (_schema, table), columns in found.items():
+            self._columns[table] = [(c["name"], isinstance(c["type"], DateTime)) for c in columns]
+
     def json_lines(self, table: str) -> Iterator[tuple[str, None, list[bytes]]] | None:
         """PostgreSQL: each row rendered as one JSON text by the server, for the validators'
         fast decoder (the path NDJSON lines take); None for the other databases.
@@ -301,12 +320,11 @@ class DatabaseSource:
         try:
             with database_errors(self._url, f"cannot read table {table} from"):
                 quote = conn.dialect.identifier_preparer.quote
-                columns = inspect(conn).get_columns(table)
+                if table not in self._columns:
+                    self._remember_columns(inspect(conn), [table])
                 listed = ", ".join(
-                    f"{quote(c['name'])}::text AS {quote(c['name'])}"
-                    if isinstance(c["type"], DateTime)
-                    else quote(c["name"])
-                    for c in columns
+                    f"{quote(name)}::text AS {quote(name)}" if timestamp else quote(name)
+                    for name, timestamp in self._columns[table]
                 )
                 # The driver's own server-side cursor: rows arrive as plain tuples built in C,
                 # so the fetching thread holds the interpreter as briefly as possible.

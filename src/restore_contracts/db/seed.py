@@ -15,7 +15,6 @@ statement.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,8 +132,6 @@ class SeedReport:
 
     worlds: int = 0
     rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CONTRACT_TABLES, 0))
-    duplicates: int = 0
-    """Rows shared by several worlds (same table, id and content), written once."""
     not_persisted: dict[str, int] = field(default_factory=dict)
     """Tables of derived views (e.g. restore_run_proofs) that a database does not hold."""
 
@@ -155,7 +152,7 @@ class _BatchWriter:
         self.batch_size = batch_size
         self.converters = {name: converters_for(t, sqlite=sqlite) for name, t in tables.items()}
         self.buffers: dict[str, list[Row]] = {name: [] for name in CONTRACT_TABLES}
-        self.seen: dict[tuple[str, Any], bytes] = {}
+        self.seen: set[tuple[str, Any]] = set()
         self.report = SeedReport()
 
     def add(self, world: World, table: str, row: Row) -> None:
@@ -174,13 +171,11 @@ class _BatchWriter:
             except _Unstorable as exc:
                 raise InputError(f"{where}.{column}: {exc}") from None
         key = (table, converted["id"])
-        digest = hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS)).digest()
         if key in self.seen:
-            if self.seen[key] != digest:
-                raise InputError(f"{where}: another world has a different row with this id")
-            self.report.duplicates += 1
-            return
-        self.seen[key] = digest
+            raise InputError(
+                f"{where}: a row with this id came before; a primary key holds it once"
+            )
+        self.seen.add(key)
         buffer = self.buffers[table]
         buffer.append(converted)
         if len(buffer) >= self.batch_size:
@@ -216,10 +211,10 @@ def seed_worlds(
         raise InputError(f"batch size must be at least 1, got {batch_size}")
     engine = create_db_engine(url)
     try:
-        with database_errors(url, "cannot seed"):
-            with engine.begin() as conn:
+        with database_errors(url, "cannot seed"), engine.connect() as conn:
+            with conn.begin():
                 init_tables(conn, foreign_keys=foreign_keys, accept_owned=True)
-            with engine.begin() as conn:
+            with conn.begin():
                 return _seed(conn, url, worlds, batch_size=batch_size, replace=replace)
     finally:
         engine.dispose()

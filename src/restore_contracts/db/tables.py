@@ -11,6 +11,7 @@ like the columns they carry their provenance in ``info``.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -245,12 +246,13 @@ def _column(table: str, model: type[BaseModel], name: str) -> Column[Any]:
     return Column(name, sql_type(kind), nullable=not field.is_required(), info=info)
 
 
+@functools.cache
 def build_metadata(*, foreign_keys: bool = True) -> MetaData:
     """Every contract table (and the ownership marker), optionally without foreign keys.
 
     Without foreign keys the tables can hold rows whose references dangle, as a
     copy restored without constraints can: what the validators' reference rules
-    exist to find.
+    exist to find. Built once per variant (and never changed after).
     """
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     for table, model in TABLE_MODELS.items():

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
-
 from restore_contracts.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 DEFAULT_URL = "sqlite:///restore-contracts.db"
 """The embedded database commands use when no URL is given."""
@@ -112,6 +113,9 @@ def is_database_url(spec: str) -> bool:
 
 def parse_url(spec: str | None) -> DatabaseUrl:
     """Parse a database URL, choosing the driver; a one-line InputError when unusable."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     text = DEFAULT_URL if spec is None else spec.strip()
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     backend = _SCHEMES.get(scheme)
