@@ -144,18 +144,10 @@ def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
 
 
 def _raw_json_cursor(conn: Connection, name: str) -> Any:
-    """A psycopg server-side cursor on the connection's transaction whose text arrives as bytes
-    (the JSON lines the validators' decoder takes)."""
-    from psycopg.adapt import Loader
-
-    class _Utf8Bytes(Loader):
-        def load(self, data: Any) -> bytes:
-            return bytes(data)
-
+    """A psycopg server-side cursor in binary format on the connection's transaction: the
+    bytea JSON text arrives as bytes, copied in C, with no per-row Python conversion."""
     driver: Any = conn.connection.driver_connection
-    cursor = driver.cursor(name=name)
-    cursor.adapters.register_loader("text", _Utf8Bytes)
-    return cursor
+    return driver.cursor(name=name, binary=True)
 
 
 class _Prefetcher:
@@ -203,6 +195,25 @@ class _Prefetcher:
         self._thread.join()
 
 
+READ_AHEAD = 3
+"""Batches a table's stream fetches ahead of the reader (memory: READ_AHEAD x FETCH_SIZE rows
+per table at most)."""
+
+
+class _Stream:
+    """One table's server-side cursor and the thread fetching its batches."""
+
+    def __init__(self, cursor: Any, batches: _Prefetcher) -> None:
+        self.cursor = cursor
+        self.batches = batches
+
+    def close(self) -> None:
+        """Stop fetching and close the cursor."""
+        self.batches.close()
+        with contextlib.suppress(Exception):
+            self.cursor.close()
+
+
 class DatabaseSource:
     """The ``Source`` of a database URL; ``name`` is the URL with its password masked."""
 
@@ -213,6 +224,11 @@ class DatabaseSource:
         self._idle: list[Connection] = []
         self._connections: list[Connection] = []
         self._columns: dict[str, list[tuple[str, bool]]] = {}
+        self._present: list[str] = []
+        self._reading: Connection | None = None
+        self._ahead: dict[str, _Stream] = {}
+        self._ahead_started = False
+        self._streams = 0
 
     @property
     def name(self) -> str:
@@ -258,7 +274,8 @@ class DatabaseSource:
             self._idle.append(conn)
         if "restore_runs" not in present:
             raise DatabaseError(f"cannot read {self.name}: missing table: restore_runs")
-        return [name for name in KNOWN_TABLES if name in present]
+        self._present = [name for name in KNOWN_TABLES if name in present]
+        return list(self._present)
 
     def records(self, table: str) -> Iterator[Record]:
         """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""
@@ -314,40 +331,71 @@ class DatabaseSource:
         return self._json_lines(table)
 
     def _json_lines(self, table: str) -> Iterator[tuple[str, None, list[bytes]]]:
-        conn = self._checkout()
-        cursor = None
-        batches = None
+        stream = None
         try:
             with database_errors(self._url, f"cannot read table {table} from"):
-                quote = conn.dialect.identifier_preparer.quote
-                if table not in self._columns:
-                    self._remember_columns(inspect(conn), [table])
-                listed = ", ".join(
-                    f"{quote(name)}::text AS {quote(name)}" if timestamp else quote(name)
-                    for name, timestamp in self._columns[table]
-                )
-                # The driver's own server-side cursor: rows arrive as plain tuples built in C,
-                # so the fetching thread holds the interpreter as briefly as possible.
-                cursor = _raw_json_cursor(conn, f"restore_contracts_{table}")
-                cursor.execute(
-                    f"SELECT r.id, row_to_json(r)::text FROM (SELECT {listed} "
-                    f"FROM {quote(table)}) AS r ORDER BY r.id"
-                )
-                batches = _Prefetcher(_fetch_batches(cursor, self._fetch_size))
+                stream = self._ahead.pop(table, None)
+                if stream is None:
+                    stream = self._start_stream(table, READ_AHEAD)
+                    self._read_ahead(table)
                 prefix = f"{table}#"
-                for partition in batches:
+                for partition in stream.batches:
                     for key, text in partition:
                         yield f"{prefix}{key}", None, [text]
         finally:
-            if batches is not None:
-                batches.close()
-            if cursor is not None:
-                with contextlib.suppress(Exception):
-                    cursor.close()
-            self._idle.append(conn)
+            if stream is not None:
+                stream.close()
+
+    def _reading_connection(self) -> Connection:
+        """The one connection every JSON-line stream shares (psycopg serialises its use), so
+        all tables come from one transaction's snapshot."""
+        if self._reading is None:
+            self._reading = self._checkout()
+        return self._reading
+
+    def _start_stream(self, table: str, depth: int) -> _Stream:
+        conn = self._reading_connection()
+        quote = conn.dialect.identifier_preparer.quote
+        if table not in self._columns:
+            self._remember_columns(inspect(conn), [table])
+        listed = ", ".join(
+            f"{quote(name)}::text AS {quote(name)}" if timestamp else quote(name)
+            for name, timestamp in self._columns[table]
+        )
+        self._streams += 1
+        # The driver's own server-side cursor: rows arrive as plain tuples built in C, so
+        # the fetching thread holds the interpreter as briefly as possible.
+        cursor = _raw_json_cursor(conn, f"restore_contracts_{self._streams}")
+        cursor.execute(
+            f"SELECT r.id, convert_to(row_to_json(r)::text, 'UTF8') FROM (SELECT "
+            f"{listed} FROM {quote(table)}) AS r ORDER BY r.id"
+        )
+        return _Stream(cursor, _Prefetcher(_fetch_batches(cursor, self._fetch_size), depth))
+
+    def _read_ahead(self, first: str) -> None:
+        """Once, when the first table is read: start the other tables' streams, so the server
+        renders their first batches while earlier tables are being checked. Each waits,
+        a few batches deep, until it is read; only tables the role may read are started."""
+        if self._ahead_started or not self._present:
+            return
+        self._ahead_started = True
+        conn = self._reading_connection()
+        for table in self._present:
+            if table == first:
+                continue
+            allowed = conn.exec_driver_sql(
+                "SELECT has_table_privilege(%(t)s, 'SELECT')",
+                {"t": conn.dialect.identifier_preparer.quote(table)},
+            ).scalar()
+            if allowed:
+                self._ahead[table] = self._start_stream(table, READ_AHEAD)
 
     def close(self) -> None:
         """End every read-only transaction (rolled back: nothing was written) and disconnect."""
+        for stream in self._ahead.values():
+            stream.close()
+        self._ahead.clear()
+        self._reading = None
         for conn in self._connections:
             conn.close()
         self._connections.clear()
