@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from restore_contracts.generators import build_random, build_scenario
+from restore_contracts.generators.ids import WorldSeeds, world_random
 from restore_contracts.generators.writers import write_worlds
 
 # Runs `generate` in a fresh interpreter whose clock says another year and whose
@@ -100,6 +101,12 @@ class TestDeterminism:
         in_ten = list(build_random(9, 10))[7]
         in_twenty = list(build_random(9, 20))[7]
         assert (alone.tables, alone.tables) == (in_ten.tables, in_twenty.tables)
+
+    def test_stream_seeds_equal_per_world_seeds(self) -> None:
+        """The stream's prefix-hashed seeds are exactly world_random(seed, scenario, index)."""
+        seeds = WorldSeeds(7, "random")
+        expected = [world_random(7, "random", i).getrandbits(64) for i in range(200)]
+        assert expected == [seeds.random(i).getrandbits(64) for i in range(200)]
 
     def test_anchor_moves_relative_times_only(self) -> None:
         """A later anchor shifts a relative scenario and leaves a pinned (DST) one alone."""

@@ -70,12 +70,19 @@ class TestExitCodes:
         if message is not None:
             assert message == result.output
 
-    def test_unknown_format_lists_the_choices(self, clean: str) -> None:
-        """An unknown --format value exits 2 naming the valid formats."""
-        result = validate(clean, "--format", "xml")
-        expected = 2
-        assert expected == result.exit_code
-        assert "'xml' is not one of 'text', 'json', 'junit', 'github'" in result.output
+    @pytest.mark.parametrize(
+        ("option", "value", "message"),
+        [
+            ("--format", "xml", "unknown format 'xml'; valid values: text, json, junit, github"),
+            ("--fail-on", "fatal", "unknown severity 'fatal'; valid values: error, warning, info"),
+        ],
+    )
+    def test_unknown_choice_is_one_line(
+        self, clean: str, option: str, value: str, message: str
+    ) -> None:
+        """An unknown choice exits 2 with one line naming the valid values."""
+        result = validate(clean, option, value)
+        assert (2, f"Error: {message}\n") == (result.exit_code, result.output)
 
 
 class TestThresholdAndSelection:

@@ -117,6 +117,23 @@ class TestFastTypes:
         assert fast == findings(world.tables)
 
 
+class TestItemKeys:
+    @pytest.mark.parametrize("where", ["results", "preview", "both"])
+    @pytest.mark.parametrize("key", ["01", "1.5", "x", "1234567890123456789", "\u0661"])
+    def test_bad_item_keys_go_to_the_model(self, where: str, key: str) -> None:
+        """A key that is not a backup item id is refused fast, in either map or both."""
+        row = scenario("completed").restore_run()
+        for column in ("results", "preview") if where == "both" else (where,):
+            items = row[column]["items"]
+            first = next(iter(items))
+            row[column]["items"] = {key if k == first else k: v for k, v in items.items()}
+        convert = fast_converter("restore_runs")
+        assert convert is not None
+        assert convert(row) is None
+        with pytest.raises(ValidationError):
+            ROW_MODELS["restore_runs"].model_validate(row)
+
+
 _LEAF = st.one_of(
     st.none(),
     st.booleans(),

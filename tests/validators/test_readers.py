@@ -231,7 +231,7 @@ class TestSources:
     def test_stdin_ndjson_and_documents(self) -> None:
         """stdin is detected as NDJSON, a JSON array or an object of tables."""
         lines = StdinSource(io.BytesIO(b'\n{"id": 1}\n{"id": 2}\n'), "workspaces")
-        expected = [({"id": 1}, 1, None), ({"id": 2}, 2, None)]
+        expected = [({"id": 1}, 2, None), ({"id": 2}, 3, None)]
         assert expected == rows_of(lines, "workspaces")
         array = StdinSource(io.BytesIO(b'[{"id": 1},\n{"id": 2}]'), "workspaces")
         expected = [({"id": 1}, 1, None), ({"id": 2}, 2, None)]
@@ -241,6 +241,28 @@ class TestSources:
         assert expected == document.tables()
         expected = [({"id": 1}, 2, None)]
         assert expected == rows_of(document, "workspaces")
+
+    def test_stdin_envelopes_are_split_by_table(self) -> None:
+        """The generators' {"table", "row"} lines are served per table with their stdin lines."""
+        data = (
+            b'{"table": "workspaces", "row": {"id": 1}}\n'
+            b'{"table": "backup_sets", "row": {"id": 7}}\n'
+            b"{oops\n"
+            b'{"table": "workspaces", "row": {"id": 2}}\n'
+        )
+        source = StdinSource(io.BytesIO(data))
+        try:
+            expected_tables = ["workspaces", "backup_sets"]
+            assert expected_tables == source.tables()
+            expected = [({"id": 1}, 1, None), ({"id": 2}, 4, None)]
+            assert expected == rows_of(source, "workspaces")
+            records = rows_of(source, "backup_sets")
+            expected_lines = [({"id": 7}, 2), (None, 3)]
+            assert expected_lines == [(d, n) for d, n, _ in records]
+            expected_code = "RR001"
+            assert expected_code == (records[1][2].code if records[1][2] else None)
+        finally:
+            source.close()
 
     def test_records_are_the_protocol(self, tmp_path: Path) -> None:
         """File sources implement the Source protocol with Record items."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -27,6 +28,17 @@ from restore_contracts.validators.reports import REPORTERS, ReportOptions, faile
 from restore_contracts.validators.rules import selected_codes, severities
 
 
+def _one_of(what: str, valid: list[str]) -> Callable[[click.Context, click.Parameter, str], str]:
+    """A callback rejecting an unknown value with one line that lists the valid ones."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        if value not in valid:
+            raise InputError(f"unknown {what} {value!r}; valid values: {', '.join(valid)}")
+        return value
+
+    return check
+
+
 def _patterns(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
@@ -37,10 +49,10 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(REPORTERS)),
     default="text",
     show_default=True,
-    help="Report format.",
+    callback=_one_of("format", list(REPORTERS)),
+    help="Report format: text, json, junit or github.",
 )
 @click.option(
     "--output",
@@ -52,10 +64,10 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
 @click.option("--ignore", multiple=True, help="Not these codes or prefixes.")
 @click.option(
     "--fail-on",
-    type=click.Choice(list(SEVERITIES)),
     default="error",
     show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    callback=_one_of("severity", list(SEVERITIES)),
+    help="Lowest severity that makes the exit code 1: error, warning or info.",
 )
 @click.option(
     "--baseline",
@@ -138,9 +150,10 @@ def validate(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    callback=_one_of("format", ["text", "json", "markdown"]),
+    help="text, json or markdown (the docs/rules.md page).",
 )
 @click.option(
     "--out",

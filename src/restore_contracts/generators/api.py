@@ -18,7 +18,12 @@ from restore_contracts.generators.builder import ALL_STATUSES, WorldBuilder
 from restore_contracts.generators.clock import format_epoch, parse_anchor
 from restore_contracts.generators.covers import CoverCache, derive_covers
 from restore_contracts.generators.draw import RandomSpecs
-from restore_contracts.generators.ids import MAX_ITEMS, RANDOM_BLOCK_BASE, world_random
+from restore_contracts.generators.ids import (
+    MAX_ITEMS,
+    RANDOM_BLOCK_BASE,
+    WorldSeeds,
+    world_random,
+)
 from restore_contracts.generators.pools import check_locale, pools_for
 from restore_contracts.generators.scenarios import SCENARIOS, Scenario
 from restore_contracts.generators.world import World
@@ -90,9 +95,9 @@ class Generator:
         prefix = "random" if status is None else status
         build = self.builder.build_keyed
         covers = self._covers.covers_by_key
-        seed = self.seed
+        seeds = WorldSeeds(self.seed, label).random
         for index in range(start, start + count):
-            rng = world_random(seed, label, index)
+            rng = seeds(index)
             world, key = build(f"{prefix}-{index}", RANDOM_BLOCK_BASE + index, rng, specs.draw(rng))
             world.covers = covers(world, key)
             yield world

@@ -22,7 +22,7 @@ from restore_contracts.generators.clock import (
     OPERATION_RUN_COLUMN_SINCE,
     format_epoch,
 )
-from restore_contracts.generators.ids import MAX_ITEMS, row_id
+from restore_contracts.generators.ids import BLOCK_SIZE, MAX_ITEMS, TABLE_SLOTS
 from restore_contracts.generators.pools import Pools
 from restore_contracts.generators.vocab import (
     BLOCKED_REASONS,
@@ -76,7 +76,6 @@ _KIND_TABLE: tuple[int, ...] = tuple(
 )
 """256-ish entries: a policy-kind index repeated by weight, indexed by 8 random bits."""
 _KIND_SPAN = len(_KIND_TABLE)
-_48 = (1 << 48) - 1
 _ACTIONS = ("update", "update", "update", "update", "update", "create", "create", "no_change")
 """Preview actions indexed by 3 random bits (mostly updates)."""
 _BACKUP_SET_NAMES = (
@@ -254,12 +253,19 @@ class WorldBuilder:
             raise ValueError(f"{name}: runs created before 2026-03-19 have no evidence")
 
         # --- tenancy -------------------------------------------------------------------------
+        n = spec.items
+        n_set = n + spec.extra_set_items
+        heads = _GUID_HEADS
+        # 48-bit GUID tails for every item (identifier, request id) and the tenant,
+        # formatted in one go: one big format is cheaper than one per GUID
+        tails = f"{bits64(96 * n_set + 48):0{24 * n_set + 12}x}"
         companies = pools.companies
         company, slug = companies[int(rand() * len(companies))]
-        ws_id = row_id(block, "workspaces")
-        env_id = row_id(block, "managed_environments")
-        set_id = row_id(block, "backup_sets")
-        run_id = row_id(block, "restore_runs")
+        base_id = block * BLOCK_SIZE + 1
+        ws_id = base_id + TABLE_SLOTS["workspaces"]
+        env_id = base_id + TABLE_SLOTS["managed_environments"]
+        set_id = base_id + TABLE_SLOTS["backup_sets"]
+        run_id = base_id + TABLE_SLOTS["restore_runs"]
         ws_created = created - 30 * DAY - int(rand() * 400 * DAY)
         env_created = ws_created + DAY + int(rand() * 20 * DAY)
         env_created_text = fmt(env_created)
@@ -274,7 +280,7 @@ class WorldBuilder:
             "id": env_id,
             "workspace_id": ws_id,
             "name": f"{company} {ENVIRONMENT_KINDS[int(rand() * len(ENVIRONMENT_KINDS))]}",
-            "tenant_id": guid(rng),
+            "tenant_id": heads[int(rand() * 4096)] + tails[-12:],
             "created_at": env_created_text,
             "updated_at": env_created_text,
         }
@@ -308,13 +314,11 @@ class WorldBuilder:
         )
 
         # --- backup set, items, preview and results in one pass -----------------------------
-        n = spec.items
-        n_set = n + spec.extra_set_items
         requester = _requester(rng, pools, spec.requester)
         policy_names = pools.policy_names
         unicode_names = UNICODE_DISPLAY_NAMES
-        heads = _GUID_HEADS
-        first_item = row_id(block, "backup_items")
+        first_item = base_id + TABLE_SLOTS["backup_items"]
+        item_keys = list(map(str, range(first_item, first_item + n)))
         unicode = spec.unicode
         mode = FAILURE_MODES[spec.failure]
         http_status = mode.http_status
@@ -331,8 +335,9 @@ class WorldBuilder:
         ascii_names = True
         # The run covers the first n items of the set; the rest exist but were not requested.
         for position in range(n_set):
-            # One 64-bit draw feeds every per-item choice: cheaper than six Random calls.
-            bits = bits64(64)
+            # One 80-bit draw feeds every per-item choice: cheaper than eight Random calls.
+            bits = bits64(80)
+            offset = 24 * position
             kind_index = _KIND_TABLE[(bits & 255) * _KIND_SPAN >> 8]
             kind = POLICY_KINDS[kind_index]
             policy_type = kind.policy_type
@@ -342,8 +347,7 @@ class WorldBuilder:
                 choices = policy_names[kind_index]
                 display = choices[(bits >> 8 & 255) % len(choices)]
             ascii_names = ascii_names and display.isascii()
-            ident_bits = bits64(60)
-            identifier = heads[ident_bits & 4095] + "%012x" % (ident_bits >> 12)
+            identifier = heads[bits >> 56 & 4095] + tails[offset : offset + 12]
             item_id = first_item + position
             item_rows.append(
                 {
@@ -367,7 +371,7 @@ class WorldBuilder:
             )
             if position >= n:
                 continue
-            key = str(item_id)
+            key = item_keys[position]
             if preview_items is not None:
                 preview_items[key] = {
                     "action": _ACTIONS[bits >> 16 & 7],
@@ -381,8 +385,7 @@ class WorldBuilder:
             duration = 150 + (bits >> 24 & 2047)
             reason = None
             http = None
-            request_bits = bits64(60)
-            request_id: str | None = heads[request_bits & 4095] + "%012x" % (request_bits >> 12)
+            request_id: str | None = heads[bits >> 68 & 4095] + tails[offset + 12 : offset + 24]
             if outcome != "succeeded":
                 pick = bits >> 35 & 1
                 if outcome == "failed":
@@ -505,7 +508,7 @@ class WorldBuilder:
         op_id = None
         if spec.operation is not None:
             op_status, op_outcome = spec.operation
-            op_id = row_id(block, "operation_runs")
+            op_id = base_id + TABLE_SLOTS["operation_runs"]
             failures = counts["failed"] + counts["partial"]
             failure_summary: list[Row] | None = None
             if op_status == "completed":
@@ -582,7 +585,7 @@ class WorldBuilder:
                 }
             evidence_rows.append(
                 {
-                    "id": row_id(block, "evidence_snapshots", position),
+                    "id": base_id + TABLE_SLOTS["evidence_snapshots"] + position,
                     "workspace_id": ws_id,
                     "managed_environment_id": env_id,
                     "operation_run_id": op_id,

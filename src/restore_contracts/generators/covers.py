@@ -180,12 +180,11 @@ def signature(world: World) -> Hashable:
 class CoverCache:
     """Derives the facets of each distinct signature once, then reuses them."""
 
-    __slots__ = ("_by_key", "_derived", "assumptions")
+    __slots__ = ("_derived", "assumptions")
 
     def __init__(self, assumptions: Assumptions) -> None:
         self.assumptions = assumptions
         self._derived: dict[Hashable, dict[str, list[str]]] = {}
-        self._by_key: dict[Hashable, dict[str, list[str]]] = {}
 
     def covers(self, world: World) -> dict[str, list[str]]:
         """The covers of ``world``, deriving only signatures not seen before."""
@@ -196,16 +195,28 @@ class CoverCache:
             self._derived[key] = derived
         return _assemble(world, derived)
 
-    def covers_by_key(self, world: World, key: Hashable) -> dict[str, list[str]]:
+    def covers_by_key(self, world: World, key: tuple[Any, ...]) -> dict[str, list[str]]:
         """The covers of a world whose builder gave ``key`` (see ``WorldBuilder.build_keyed``).
 
-        The first world with a key is derived in full from its rows; later ones copy it.
+        ``key`` is the row signature followed by the traits; derived facets are cached
+        by signature only (a few hundred at most), so memory stays flat however many
+        worlds stream through.
         """
-        known = self._by_key.get(key)
-        if known is None:
-            known = derive_covers(world, self.assumptions)
-            self._by_key[key] = known
-        return {facet: list(values) for facet, values in known.items()}
+        *sig, traits = key
+        derived = self._derived.get(tuple(sig))
+        if derived is None:
+            derived = derived_facets(world, self.assumptions)
+            self._derived[tuple(sig)] = derived
+        extra = derived.get("traits", [])
+        return {
+            "status": [key[0]],
+            "decision": list(derived["decision"]),
+            "attention": list(derived["attention"]),
+            "proof": list(derived["proof"]),
+            "evidence_latest_active": list(derived["evidence_latest_active"]),
+            "evidence_latest_any": list(derived["evidence_latest_any"]),
+            "traits": sorted([*traits, *extra]),
+        }
 
 
 def proof_rows(world: World, assumptions: Assumptions | None = None) -> list[Row]:

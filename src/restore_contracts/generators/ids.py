@@ -51,11 +51,30 @@ def world_random(seed: int, scenario: str, index: int) -> random.Random:
     return random.Random(stable_seed(seed, scenario, index))
 
 
+class WorldSeeds:
+    """``world_random`` for one (seed, scenario) stream, hashing the shared prefix once.
+
+    Gives exactly the Randoms ``world_random(seed, scenario, index)`` gives.
+    """
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, seed: int, scenario: str) -> None:
+        self._prefix = hashlib.blake2b(f"{seed}\x1f{scenario}\x1f".encode(), digest_size=8)
+
+    def random(self, index: int) -> random.Random:
+        """The Random of world ``index`` of this stream."""
+        digest = self._prefix.copy()
+        digest.update(str(index).encode("ascii"))
+        return random.Random(int.from_bytes(digest.digest(), "big"))
+
+
 __all__ = (
     "BLOCK_SIZE",
     "MAX_ITEMS",
     "RANDOM_BLOCK_BASE",
     "TABLE_SLOTS",
+    "WorldSeeds",
     "row_id",
     "stable_seed",
     "world_random",

@@ -58,33 +58,33 @@ def output_tables(tables: Sequence[str] | None, *, with_derived: bool) -> list[s
 
 
 class _Sink:
-    """A buffered binary output: few large writes instead of one per row."""
+    """A buffered binary output: few large writes instead of one per row.
 
-    __slots__ = ("_handle", "_parts", "_size")
+    Rows are copied into one bytearray: orjson returns each row in an oversized
+    buffer, so holding thousands of them until a flush would cost kilobytes per
+    row instead of its length.
+    """
+
+    __slots__ = ("_buffer", "_handle")
 
     def __init__(self, handle: BinaryIO) -> None:
         self._handle = handle
-        self._parts: list[bytes] = []
-        self._size = 0
+        self._buffer = bytearray()
 
     def add(self, data: bytes) -> None:
-        self._parts.append(data)
-        self._size += len(data)
-        if self._size >= _FLUSH_AT:
+        self._buffer += data
+        if len(self._buffer) >= _FLUSH_AT:
             self.flush()
 
     def add_all(self, chunks: Iterable[bytes]) -> None:
-        before = len(self._parts)
-        self._parts.extend(chunks)
-        self._size += sum(map(len, self._parts[before:]))
-        if self._size >= _FLUSH_AT:
+        self._buffer += b"".join(chunks)
+        if len(self._buffer) >= _FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:
-        if self._parts:
-            self._handle.write(b"".join(self._parts))
-            self._parts.clear()
-            self._size = 0
+        if self._buffer:
+            self._handle.write(self._buffer)
+            self._buffer.clear()
 
 
 def _with_derived(

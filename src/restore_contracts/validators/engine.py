@@ -172,8 +172,8 @@ class Engine:
         index = None if table == RESTORE_RUNS else run.index
         progress = self.progress
         count = 0
-        for location, number, lines in texts:
-            for text in lines:
+        for location, number, batch in texts:
+            for text in batch:
                 count += 1
                 row = decode(text)
                 if row is None:

@@ -53,7 +53,9 @@ TIMESTAMP = _DATE + r" (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 """A canonical timestamp: 'YYYY-MM-DD HH:MM:SS' naming a real second of a real day."""
 _TIMESTAMPS = re.compile(f"{TIMESTAMP}(?:,{TIMESTAMP})*").fullmatch
 _KEY = r"[1-9][0-9]{0,17}"
-_KEYS = re.compile(f"{_KEY}(?:,{_KEY})*").fullmatch
+_STAMPS_AND_KEYS = re.compile(
+    f"(?:{TIMESTAMP}(?:,{TIMESTAMP})*)?;(?:{_KEY}(?:,{_KEY})*)?"
+).fullmatch
 
 
 class _Foundation(TypedDict):
@@ -237,30 +239,42 @@ _TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def _restore_run_canonical(row: dict[str, Any]) -> bool:
-    """Timestamps (top level and inside the JSON columns) and item keys of a decoded run."""
-    stamps = [row[c] for c in _TIMESTAMP_COLUMNS["restore_runs"] if row[c] is not None]
+    """Timestamps (top level and inside the JSON columns) and item keys of a decoded run,
+    checked with one regular expression over ``stamps;keys`` (result keys equal to the
+    preview's, the usual case, are checked once)."""
+    stamps = [row[c] for c in _RUN_TIMESTAMPS if row[c] is not None]
+    keys: list[str] = []
+    planned: Any = None
     preview = row["preview"]
     if preview is not None:
-        if preview.get("generated_at") is not None:
-            stamps.append(preview["generated_at"])
-        items = preview.get("items")
-        if items and _KEYS(",".join(items)) is None:
-            return False
+        generated = preview.get("generated_at")
+        if generated is not None:
+            stamps.append(generated)
+        planned = preview.get("items")
+        if planned:
+            keys.extend(planned)
     results = row["results"]
     if results is not None:
         items = results.get("items")
-        if items and _KEYS(",".join(items)) is None:
-            return False
+        if items and (planned is None or items.keys() != planned.keys()):
+            keys.extend(items)
     meta = row["metadata"]
     if meta is not None:
-        for name in ("scope_basis", "check_basis", "preview_basis"):
+        for name in _BASES:
             basis = meta.get(name)
-            if basis is not None and basis.get("recorded_at") is not None:
-                stamps.append(basis["recorded_at"])
+            if basis is not None:
+                recorded = basis.get("recorded_at")
+                if recorded is not None:
+                    stamps.append(recorded)
         safety = meta.get("execution_safety_snapshot")
-        if safety is not None and safety.get("captured_at") is not None:
-            stamps.append(safety["captured_at"])
-    return not stamps or _TIMESTAMPS(",".join(stamps)) is not None
+        if safety is not None:
+            captured = safety.get("captured_at")
+            if captured is not None:
+                stamps.append(captured)
+    return _STAMPS_AND_KEYS(f"{','.join(stamps)};{','.join(keys)}") is not None
+
+
+_BASES = ("scope_basis", "check_basis", "preview_basis")
 
 
 def _canonical_check(table: str) -> Callable[[dict[str, Any]], bool]:
@@ -274,6 +288,8 @@ def _canonical_check(table: str) -> Callable[[dict[str, Any]], bool]:
 
     return canonical
 
+
+_RUN_TIMESTAMPS = _TIMESTAMP_COLUMNS["restore_runs"]
 
 FastDecode = Callable[[bytes], "dict[str, Any] | None"]
 FastConvert = Callable[[dict[str, Any]], "dict[str, Any] | None"]

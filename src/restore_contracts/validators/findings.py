@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -37,9 +37,11 @@ class Hit:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Finding:
-    """A reported problem: rule code, severity, the row's address and what is wrong."""
+class Finding(NamedTuple):
+    """A reported problem: rule code, severity, the row's address and what is wrong.
+
+    A named tuple: immutable, ordered, and cheap to create by the hundred thousand.
+    """
 
     code: str
     severity: Severity

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from restore_contracts.validators.source import Source
@@ -11,10 +12,13 @@ from restore_contracts.validators.source import Source
 class ProgressLine:
     """Redraws one status line; ``done`` clears it so reports start on a clean line."""
 
-    def __init__(self, source: Source, stream: TextIO) -> None:
+    def __init__(
+        self, source: Source, stream: TextIO, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
         self.source = source
         self.stream = stream
-        self.started = time.perf_counter()
+        self.clock = clock
+        self.started = clock()
         self.rows = 0
         self._last_table = ""
         self._last_count = 0
@@ -25,7 +29,7 @@ class ProgressLine:
             self._last_count = 0
         self.rows += count - self._last_count
         self._last_count = count
-        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        elapsed = max(self.clock() - self.started, 1e-9)
         read = int(getattr(self.source, "bytes_read", 0))
         self.stream.write(
             f"\r{table}: {self.rows:,} rows, {read / 1e6:,.1f} MB, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -26,7 +27,12 @@ from restore_contracts.validators.readers._common import (
 )
 from restore_contracts.validators.readers.csvcopy import csv_records
 from restore_contracts.validators.readers.jsondoc import document_kind, json_records, object_tables
-from restore_contracts.validators.readers.ndjson import ndjson_lines, ndjson_records
+from restore_contracts.validators.readers.ndjson import (
+    BLANK,
+    ndjson_lines,
+    ndjson_records,
+    parse_line,
+)
 from restore_contracts.validators.source import Record, Source
 
 STDIN = "-"
@@ -200,39 +206,65 @@ class _Prefixed(io.RawIOBase):
 
 
 class StdinSource:
-    """Standard input: NDJSON (streamed, one pass) or a JSON document, detected."""
+    """Standard input: NDJSON rows (streamed, one pass, --table names them), the
+    generators' NDJSON envelopes ``{"table": ..., "row": {...}}`` (spooled to
+    per-table temporary files), or a JSON document; detected from the first line."""
 
     def __init__(self, stream: BinaryIO, table: str | None = None) -> None:
         self.meter = Meter()
         self._table = table
-        self._stream = stream
         self._document: bytes | None = None
         self._lines: Iterator[bytes] | None = None
         self._array: BinaryIO | None = None
+        self._spool: tempfile.TemporaryDirectory[str] | None = None
+        self._spooled: dict[str, Path] = {}
+        self._first_line = 1
         first = stream.readline()
         while first and not first.strip():
+            self._first_line += 1
             first = stream.readline()
-        head = first.lstrip()
-        if head.startswith(b"["):
+        if not first:
+            raise InputError("stdin: no input")
+        kind = _stdin_kind(first)
+        if kind == "array":
             self._array = _Prefixed(first, stream)  # type: ignore[assignment]
-        elif self._single_line_object(first):
+        elif kind == "envelopes":
+            self._spool_envelopes(chain([first], stream))
+        elif kind == "rows":
             self._lines = chain([first], stream)
         else:
-            self._document = first + stream.read()
+            self._document = b"\n" * (self._first_line - 1) + first + stream.read()
         if (self._lines is not None or self._array is not None) and table is None:
             raise InputError("stdin: give --table to name the table of the rows read from stdin")
 
-    @staticmethod
-    def _single_line_object(first: bytes) -> bool:
+    def _spool_envelopes(self, lines: Iterator[bytes]) -> None:
+        """Split envelope lines into one temporary NDJSON file per table, each line
+        prefixed with its stdin line number (bad lines go with the table before them)."""
+        self._spool = tempfile.TemporaryDirectory(prefix="restore-contracts-stdin-")
+        handles: dict[str, BinaryIO] = {}
+        current: str | None = None
         try:
-            parsed = orjson.loads(first)
-        except orjson.JSONDecodeError:
-            return not first.lstrip().startswith(b"{")
-        return not (
-            isinstance(parsed, dict)
-            and parsed
-            and all(isinstance(v, list) for v in parsed.values())
-        )
+            for number, line in enumerate(lines, start=self._first_line):
+                try:
+                    envelope = orjson.loads(line)
+                    name = envelope["table"]
+                    text = orjson.dumps(envelope["row"])
+                    if not isinstance(name, str):
+                        raise TypeError(name)
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    if not line.strip():
+                        continue
+                    name, text = current or "restore_runs", line.rstrip(b"\r\n")
+                current = name
+                handle = handles.get(name)
+                if handle is None:
+                    path = Path(self._spool.name) / f"{len(handles)}.ndjson"
+                    handle = handles[name] = path.open("wb")
+                    self._spooled[name] = path
+                handle.write(b"%d " % number + text + b"\n")
+        finally:
+            for handle in handles.values():
+                handle.close()
 
     @property
     def name(self) -> str:
@@ -245,7 +277,9 @@ class StdinSource:
         return self.meter.value
 
     def tables(self) -> list[str]:
-        """The --table of streamed rows, or the tables of a JSON document."""
+        """The --table of streamed rows, the envelopes' tables, or a JSON document's tables."""
+        if self._spool is not None:
+            return list(self._spooled)
         if self._document is not None:
             if document_kind(io.BytesIO(self._document), Meter()) == "object":
                 return object_tables(io.BytesIO(self._document), Meter())
@@ -253,22 +287,58 @@ class StdinSource:
         return [self._table] if self._table else []
 
     def records(self, table: str) -> Iterator[Record]:
-        """Stream the rows; streamed stdin can be read once, a document any number of times."""
-        if self._document is not None:
+        """Stream the rows; streamed stdin can be read once, spooled or whole documents
+        any number of times."""
+        if self._spool is not None:
+            path = self._spooled.get(table)
+            if path is not None:
+                yield from _spooled_records(path, table, self.name, self.meter)
+        elif self._document is not None:
             yield from json_records(
                 io.BytesIO(self._document), table, self.name, self.meter, array_table=self._table
             )
         elif self._lines is not None:
             lines, self._lines = self._lines, iter(())
             if table == self._table:
-                yield from ndjson_records(lines, table, self.name, self.meter)
+                yield from ndjson_records(
+                    lines, table, self.name, self.meter, first_line=self._first_line
+                )
         elif self._array is not None:
             stream, self._array = self._array, None
             if table == self._table:
                 yield from json_records(stream, table, self.name, self.meter, array_table=table)
 
     def close(self) -> None:
-        """Nothing to release: stdin belongs to the process."""
+        """Remove spooled files; stdin itself belongs to the process."""
+        if self._spool is not None:
+            self._spool.cleanup()
+
+
+def _stdin_kind(first: bytes) -> str:
+    """What the first line of stdin says the input is."""
+    if first.lstrip().startswith(b"["):
+        return "array"
+    try:
+        parsed = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return "document" if first.lstrip().startswith(b"{") else "rows"
+    if isinstance(parsed, dict) and set(parsed) == {"table", "row"}:
+        return "envelopes"
+    if isinstance(parsed, dict) and parsed and all(isinstance(v, list) for v in parsed.values()):
+        return "document"
+    return "rows"
+
+
+def _spooled_records(path: Path, table: str, location: str, meter: Meter) -> Iterator[Record]:
+    with path.open("rb") as handle:
+        for spooled in handle:
+            number, _, line = spooled.partition(b" ")
+            meter.value += len(line)
+            data, problem = parse_line(line, 2)
+            if problem is not None:
+                yield Record(table, None, location, int(number), problem)
+            elif data is not BLANK:
+                yield Record(table, data, location, int(number))
 
 
 def open_source(spec: str, table: str | None = None) -> Source:

@@ -46,10 +46,10 @@ def ndjson_lines(
 
 
 def ndjson_records(
-    handle: Iterable[bytes], table: str, location: str, meter: Meter
+    handle: Iterable[bytes], table: str, location: str, meter: Meter, *, first_line: int = 1
 ) -> Iterator[Record]:
     """Every line as a record; blank lines are skipped, a bad line is a problem record."""
-    for number, line in enumerate(handle, start=1):
+    for number, line in enumerate(handle, start=first_line):
         meter.value += len(line)
         data, problem = parse_line(line, number)
         if problem is not None:
