@@ -15,6 +15,13 @@ has no word for (Decimal, bytes, UUID, dates) become JSON-native values. The
 models would accept the driver's values too; the export encoding lets the
 validators' fast path accept a canonical database row as it does a file's.
 Text that is not valid JSON stays text, so the validators report it.
+
+PostgreSQL goes one step further (:meth:`DatabaseSource.json_lines`): the
+server renders each row as the JSON line an export would hold, which the
+validators decode as they decode NDJSON. A thread fetches the next batches
+while the current one is checked, and once the first table is read the other
+tables' streams start too, a few batches deep, so the server is rendering
+while this process validates instead of each waiting for the other.
 """
 
 from __future__ import annotations
