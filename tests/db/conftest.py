@@ -1,7 +1,7 @@
-"""Database fixtures: a database of its own per test session on each real server, and SQLite.
+"""Database fixtures: a database of its own per test run on each real server, and SQLite.
 
 PostgreSQL (127.0.0.1:5432, user postgres) and MariaDB/MySQL (127.0.0.1:3306,
-root) are expected to run locally; each session creates a uniquely named
+root) are expected to run locally; each test run creates a uniquely named
 database on each and drops it at the end, and every test starts from an empty
 one. A server that does not answer skips its tests with the reason, unless
 RESTORE_CONTRACTS_REQUIRE_DB=1 (CI), where it fails them.
@@ -34,7 +34,7 @@ LOCK_TIMEOUT = 10
 
 @dataclass(frozen=True)
 class Server:
-    """A session database on a real server: its URL for the toolkit and an admin engine."""
+    """A test run's database on a real server: its URL for the toolkit and an admin engine."""
 
     backend: str
     url: URL
@@ -47,7 +47,7 @@ class Server:
         return self.url.set(drivername=scheme).render_as_string(hide_password=False)
 
     def reset(self) -> None:
-        """Empty the session database; a connection a test left open fails it, not hangs it."""
+        """Empty the test run's database; a connection a test left open fails it, not hangs it."""
         name = self.url.database
         if self.backend == "postgresql":
             with self.engine().connect() as db:
@@ -62,7 +62,7 @@ class Server:
             conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
 
     def engine(self) -> Engine:
-        """A plain engine on the session database (for arranging and inspecting in tests)."""
+        """A plain engine on the test run's database (for arranging and inspecting in tests)."""
         return create_engine(self.url, poolclass=NullPool)
 
 
@@ -73,7 +73,7 @@ def _unavailable(what: str, exc: Exception) -> None:
     pytest.skip(reason)
 
 
-def _session_database(backend: str, admin_url: str) -> Iterator[Server]:
+def _run_database(backend: str, admin_url: str) -> Iterator[Server]:
     url = make_url(admin_url)
     admin = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     name = f"rc_test_{os.getpid()}_{secrets.token_hex(4)}"
@@ -97,26 +97,26 @@ def _session_database(backend: str, admin_url: str) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[Server]:
-    """This session's PostgreSQL database."""
-    yield from _session_database("postgresql", PG_ADMIN)
+    """This test run's PostgreSQL database."""
+    yield from _run_database("postgresql", PG_ADMIN)
 
 
 @pytest.fixture(scope="session")
 def mysql_server() -> Iterator[Server]:
-    """This session's MariaDB/MySQL database."""
-    yield from _session_database("mysql", MYSQL_ADMIN)
+    """This test run's MariaDB/MySQL database."""
+    yield from _run_database("mysql", MYSQL_ADMIN)
 
 
 @pytest.fixture
 def pg(postgresql_server: Server) -> Server:
-    """The PostgreSQL session database, emptied for this test."""
+    """The PostgreSQL test database, emptied for this test."""
     postgresql_server.reset()
     return postgresql_server
 
 
 @pytest.fixture
 def my(mysql_server: Server) -> Server:
-    """The MariaDB/MySQL session database, emptied for this test."""
+    """The MariaDB/MySQL test database, emptied for this test."""
     mysql_server.reset()
     return mysql_server
 

@@ -18,7 +18,7 @@ class TestUnreachableServer:
         """Without RESTORE_CONTRACTS_REQUIRE_DB the tests are skipped, saying which server."""
         monkeypatch.setattr(conftest, "REQUIRE_DB", False)
         with pytest.raises(pytest.skip.Exception) as caught:
-            next(conftest._session_database(backend, UNREACHABLE[backend]))
+            next(conftest._run_database(backend, UNREACHABLE[backend]))
         assert str(caught.value.msg).startswith(f"{backend} at {UNREACHABLE[backend]} does not")
 
     @pytest.mark.parametrize("backend", sorted(UNREACHABLE))
@@ -26,5 +26,5 @@ class TestUnreachableServer:
         """With RESTORE_CONTRACTS_REQUIRE_DB=1 (CI) a missing server fails the run."""
         monkeypatch.setattr(conftest, "REQUIRE_DB", True)
         with pytest.raises(pytest.fail.Exception) as caught:
-            next(conftest._session_database(backend, UNREACHABLE[backend]))
+            next(conftest._run_database(backend, UNREACHABLE[backend]))
         assert str(caught.value.msg).endswith("(RESTORE_CONTRACTS_REQUIRE_DB=1)")
