@@ -38,9 +38,14 @@ demo: $(STAMP)
 	$(RC) derivations
 	$(RC) scenarios
 	$(RC) generate --scenario coverage --seed 1 --format ndjson --out $(DEMO)/fixtures
+	rm -f restore-contracts.db
+	$(RC) db seed --scenario coverage --seed 1
+	$(RC) validate sqlite:///restore-contracts.db
+	$(RC) truth sqlite:///restore-contracts.db
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_db.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache restore-contracts.db

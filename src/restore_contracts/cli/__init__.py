@@ -14,6 +14,7 @@ import click
 
 from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
+from restore_contracts.cli import db as _db
 from restore_contracts.cli import generate as _generate
 from restore_contracts.cli import truth as _truth
 from restore_contracts.cli import validate as _validate
@@ -60,6 +61,7 @@ for _command in (
     _validate.validate,
     _validate.rules,
     _truth.truth,
+    _db.db,
 ):
     cli.add_command(_command)
 

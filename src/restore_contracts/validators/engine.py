@@ -178,7 +178,8 @@ class Engine:
                 row = decode(text)
                 if row is None:
                     run.text(text, location, number)
-                    number += 1
+                    if number is not None:
+                        number += 1
                     continue
                 key = row["id"]
                 first = add(key)
@@ -192,7 +193,8 @@ class Engine:
                         emit(code, hits, key, location, number)
                 if first and index is not None:
                     index(key, row, location, number)
-                number += 1
+                if number is not None:
+                    number += 1
             if progress is not None:
                 progress(table, count)
         run.count += count
@@ -257,9 +259,9 @@ class _TableRun:
             hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
             self.emit(DUPLICATE_KEY, (hit,), key, location, line)
 
-    def text(self, text: bytes, location: str, line: int) -> None:
+    def text(self, text: bytes, location: str, line: int | None) -> None:
         """A line the fast decoder refused: parse it plainly and take the record path."""
-        data, problem = parse_line(text, line)
+        data, problem = parse_line(text, line or 0)
         if problem is None and data is _BLANK:
             self.count -= 1
             return

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import orjson
 
+from restore_contracts.db.urls import is_database_url
 from restore_contracts.errors import InputError
 from restore_contracts.validators.readers._common import (
     EXTENSIONS,
@@ -341,12 +342,16 @@ def _spooled_records(path: Path, table: str, location: str, meter: Meter) -> Ite
 
 
 def open_source(spec: str, table: str | None = None) -> Source:
-    """The source an input spec names: ``-`` for stdin, a directory, or a data file.
+    """The source an input spec names: ``-`` for stdin, a database URL, a directory, or a
+    data file.
 
-    This is the one place input specs are told apart; a database URL scheme is
-    recognised here too once a database reader exists. A missing path or an
+    This is the one place input specs are told apart. A missing path or an
     unknown extension is unusable input (InputError, exit 2).
     """
+    if is_database_url(spec):
+        from restore_contracts.db.reader import DatabaseSource
+
+        return DatabaseSource(spec)
     if spec == STDIN:
         return StdinSource(sys.stdin.buffer, table)
     path = Path(spec)
@@ -366,7 +371,11 @@ def open_sources(specs: Sequence[str], table: str | None = None) -> Source:
     sources = [open_source(spec, table) for spec in specs]
     if len(sources) == 1:
         return sources[0]
-    return CombinedSource(sources, ", ".join(specs))
+    names = [
+        part.name if is_database_url(spec) else spec
+        for spec, part in zip(specs, sources, strict=True)
+    ]
+    return CombinedSource(sources, ", ".join(names))
 
 
 __all__ = (

@@ -1,0 +1,169 @@
+"""Benchmark: validating rows from a database against validating the same rows from NDJSON.
+
+Generates random worlds until they hold at least ``--rows`` rows, writes them
+as one NDJSON file per table, seeds them into a fresh PostgreSQL database
+(and, with ``--backends``, MariaDB/MySQL and SQLite), then validates each
+input in ``--repeat`` interleaved rounds (so a busy machine slows each input
+alike) and prints the best time, the rate and the ratio of each database's
+rate to the NDJSON rate. The issue asks PostgreSQL for at
+least half the NDJSON rate; the script exits 1 when its ratio is below
+``--min-ratio`` or when any database's findings differ from the files'.
+
+    .venv/bin/python bench/bench_db.py                 # 100,000 rows, PostgreSQL
+    .venv/bin/python bench/bench_db.py --backends postgresql,mysql,sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import orjson
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from restore_contracts.config import Assumptions
+from restore_contracts.db.reader import DatabaseSource
+from restore_contracts.db.seed import seed_worlds
+from restore_contracts.db.urls import parse_url
+from restore_contracts.generators import build_random
+from restore_contracts.generators.world import World
+from restore_contracts.validators import ValidationResult, open_source, validate
+from restore_contracts.validators.source import Source
+
+ADMIN = {
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    "mysql": "mysql+pymysql://root@127.0.0.1:3306/mysql",
+}
+
+
+def worlds_with(rows: int, seed: int) -> Iterator[World]:
+    """Random worlds, streamed, until they hold at least ``rows`` rows."""
+    total = 0
+    for world in build_random(seed, 10**9):
+        yield world
+        total += sum(len(r) for r in world.tables.values())
+        if total >= rows:
+            return
+
+
+def write_ndjson(worlds: Iterator[World], directory: Path) -> int:
+    """One NDJSON file per table; returns the rows written."""
+    handles = {}
+    count = 0
+    try:
+        for world in worlds:
+            for table, rows in world.tables.items():
+                if table not in handles:
+                    handles[table] = (directory / f"{table}.ndjson").open("wb")
+                handle = handles[table]
+                for row in rows:
+                    handle.write(orjson.dumps(row) + b"\n")
+                    count += 1
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return count
+
+
+def create_database(backend: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database on a local server: its URL and a function that drops it."""
+    name = f"rc_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(ADMIN[backend], poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    quoted = f'"{name}"' if backend == "postgresql" else f"`{name}`"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {quoted}"))
+    scheme = "postgresql" if backend == "postgresql" else "mysql"
+    url = make_url(ADMIN[backend]).set(drivername=scheme, database=name)
+
+    def drop() -> None:
+        force = " WITH (FORCE)" if backend == "postgresql" else ""
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}{force}"))
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
+
+
+def timed(open_input: Callable[[], Source]) -> tuple[float, float, ValidationResult]:
+    """One full validation (opening the input included): wall seconds, CPU seconds, result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    source = open_input()
+    try:
+        result = validate(source, Assumptions())
+    finally:
+        source.close()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows to generate (at least)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (best kept)")
+    parser.add_argument("--backends", default="postgresql", help="postgresql,mysql,sqlite")
+    parser.add_argument("--min-ratio", type=float, default=0.5)
+    args = parser.parse_args(argv)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as tmp:
+        export = Path(tmp) / "export"
+        export.mkdir()
+        start = time.perf_counter()
+        rows = write_ndjson(worlds_with(args.rows, args.seed), export)
+        print(f"generated {rows:,} rows (seed {args.seed}) in {time.perf_counter() - start:.1f} s")
+        inputs: dict[str, Callable[[], Source]] = {"ndjson": lambda: open_source(str(export))}
+        drops = []
+        try:
+            for backend in backends:
+                if backend == "sqlite":
+                    url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+                else:
+                    url, drop = create_database(backend)
+                    drops.append(drop)
+                start = time.perf_counter()
+                report = seed_worlds(parse_url(url), worlds_with(args.rows, args.seed))
+                print(
+                    f"seeded {report.total:,} rows into {backend} in "
+                    f"{time.perf_counter() - start:.1f} s (one transaction)"
+                )
+                inputs[backend] = lambda url=url: DatabaseSource(url)
+            best: dict[str, tuple[float, float, ValidationResult]] = {}
+            for _ in range(args.repeat):
+                for name, open_input in inputs.items():
+                    run = timed(open_input)
+                    if name not in best or run[0] < best[name][0]:
+                        best[name] = run
+        finally:
+            for drop in drops:
+                drop()
+        base_wall, _, baseline = best["ndjson"]
+        base_rate = sum(baseline.rows.values()) / base_wall
+        failed = False
+        print(f"validation, best of {args.repeat} interleaved rounds:")
+        for name, (wall, cpu, result) in best.items():
+            count = sum(result.rows.values())
+            rate = count / wall
+            ratio = rate / base_rate
+            same = [(f.code, f.table, f.id, f.pointer) for f in result.findings] == [
+                (f.code, f.table, f.id, f.pointer) for f in baseline.findings
+            ]
+            print(
+                f"  {name:<11} {count:>8,} rows {wall:6.2f} s {rate:>9,.0f} rows/s "
+                f"ratio {ratio:4.2f}  (client CPU {cpu:.2f} s; findings "
+                f"{'identical' if same else 'DIFFER'}: {len(result.findings)})"
+            )
+            failed |= not same or (name == "postgresql" and ratio < args.min_ratio)
+        print(f"required: PostgreSQL at least {args.min_ratio:.2f} of the NDJSON rate")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

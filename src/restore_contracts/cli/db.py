@@ -1,0 +1,177 @@
+"""``restore-contracts db``: create the mirrored tables in a database, seed worlds, show DDL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from restore_contracts.cli import generate as _generate
+from restore_contracts.cli._context import assumptions_from
+from restore_contracts.db.urls import DEFAULT_URL, parse_url
+from restore_contracts.errors import InputError
+from restore_contracts.generators import MUTATIONS, SCENARIOS, World, coverage_scenarios, mutate
+from restore_contracts.generators.api import Generator, check_status, scenario_named
+
+DIALECT_NAMES = ("mysql", "postgresql", "sqlite")
+"""The dialects ``db ddl`` renders (``restore_contracts.db.ddl.DIALECTS``, named here so the
+command line does not import SQLAlchemy to list them)."""
+
+URL_ARGUMENT = click.argument("url", required=False, default=DEFAULT_URL, metavar="[URL]")
+FOREIGN_KEYS_OPTION = click.option(
+    "--foreign-keys/--no-foreign-keys",
+    default=True,
+    show_default=True,
+    help="Create the tables with the application's foreign keys, or without them (like a "
+    "copy restored without constraints, which can hold dangling references).",
+)
+
+
+@click.group()
+def db() -> None:
+    """Databases: the application's tables in PostgreSQL, MySQL/MariaDB or SQLite.
+
+    URL is postgresql://user:password@host/db, mysql://..., mariadb://... or
+    sqlite:///path/to/file.db (default: sqlite:///restore-contracts.db).
+    """
+
+
+@db.command("init")
+@URL_ARGUMENT
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Drop and recreate contract tables that restore-contracts did not create "
+    "(their rows are lost).",
+)
+@FOREIGN_KEYS_OPTION
+def init(url: str, force: bool, foreign_keys: bool) -> None:
+    """Create the contract tables (idempotent); never touches tables it did not create."""
+    from restore_contracts.db.create import init_database
+
+    parsed = parse_url(url)
+    report = init_database(parsed, force=force, foreign_keys=foreign_keys)
+    for name in report.created:
+        click.echo(f"created  {name}")
+    for name in report.replaced:
+        click.echo(f"replaced {name}")
+    for name in report.kept:
+        click.echo(f"kept     {name} (created earlier by restore-contracts)")
+    click.echo(
+        f"{parsed}: {len(report.created)} created, {len(report.replaced)} replaced, "
+        f"{len(report.kept)} kept"
+    )
+
+
+WORLD_OPTIONS = ("seed", "scenario", "count", "status", "items", "locale", "code", "anchor")
+"""The options of ``generate`` that choose worlds; ``db seed`` takes exactly these."""
+
+
+def world_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the world-choosing options of ``generate`` (the same option objects)."""
+    params = {param.name: param for param in _generate.generate.params}
+    shared = [params[name] for name in WORLD_OPTIONS]
+    command.__click_params__ = [  # type: ignore[attr-defined]
+        *getattr(command, "__click_params__", []),
+        *reversed(shared),
+    ]
+    return command
+
+
+def select_worlds(
+    ctx: click.Context,
+    *,
+    seed: int,
+    scenario: str,
+    count: int | None,
+    status: str | None,
+    items: int | None,
+    locale: str,
+    code: str | None,
+    anchor: str | None,
+) -> Iterable[World]:
+    """The worlds ``generate`` would write for the same options, streamed."""
+    assumptions = assumptions_from(ctx)
+    if scenario not in SCENARIOS and scenario not in _generate.SPECIAL_SCENARIOS:
+        valid = ", ".join([*_generate.SPECIAL_SCENARIOS, *SCENARIOS])
+        raise InputError(f"unknown scenario {scenario!r}; valid scenarios: {valid}")
+    generator = Generator(seed, locale=locale, anchor=anchor, assumptions=assumptions)
+    is_random = status is not None or scenario == "random"
+    if count is not None and not is_random:
+        raise InputError("--count applies to --scenario random and --status only")
+    if items is not None and not is_random:
+        raise InputError("--items applies to --scenario random and --status only")
+    if code is not None:
+        if code not in MUTATIONS:
+            valid = ", ".join(sorted(MUTATIONS)) or "none registered yet"
+            raise InputError(f"unknown mutation code {code!r}; valid codes: {valid}")
+        return [mutate(generator.scenario(MUTATIONS[code].base_scenario), code)]
+    if status is not None:
+        check_status(status)
+        return generator.random(count if count is not None else 1, items=items, status=status)
+    if scenario == "random":
+        total = count if count is not None else _generate.DEFAULT_RANDOM_COUNT
+        return generator.random(total, items=items)
+    if scenario == "coverage":
+        return (generator.scenario(name) for name in coverage_scenarios(assumptions))
+    return [generator.scenario(scenario_named(scenario).name)]
+
+
+@db.command("seed")
+@URL_ARGUMENT
+@world_options
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete the rows of the toolkit's tables first (in the same transaction).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Rows per multi-row insert.",
+)
+@FOREIGN_KEYS_OPTION
+@click.pass_context
+def seed(
+    ctx: click.Context,
+    /,
+    url: str,
+    replace: bool,
+    batch_size: int,
+    foreign_keys: bool,
+    **options: Any,
+) -> None:
+    """Insert generated worlds in one transaction (all or nothing), creating the tables first.
+
+    Takes the world options of `generate` and inserts exactly the worlds it
+    would write. Only tables `db init` created are written to.
+    """
+    from restore_contracts.db.seed import seed_worlds
+
+    parsed = parse_url(url)
+    worlds = select_worlds(ctx, **options)
+    report = seed_worlds(
+        parsed, worlds, batch_size=batch_size, replace=replace, foreign_keys=foreign_keys
+    )
+    for table, rows in report.rows.items():
+        click.echo(f"{table:<22}{rows:>9}")
+    for table, rows in report.not_persisted.items():
+        click.echo(f"{table:<22}{rows:>9}  (derived view, not a table: not written)")
+    click.echo(
+        f"{parsed}: seeded {report.worlds} world(s), {report.total} row(s) in one transaction"
+    )
+
+
+@db.command("ddl")
+@click.argument("dialect", type=click.Choice(DIALECT_NAMES))
+def ddl(dialect: str) -> None:
+    """Print the DDL of the contract tables for one dialect (as in schemas/sql/)."""
+    from restore_contracts.db.ddl import render_ddl
+
+    click.echo(render_ddl(dialect), nl=False)
+
+
+__all__ = ("WORLD_OPTIONS", "db", "select_worlds", "world_options")
