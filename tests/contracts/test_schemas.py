@@ -88,7 +88,8 @@ class TestDrift:
         runner.invoke(cli, ["schemas", "--out", str(tmp_path)])
         result = runner.invoke(cli, ["schemas", "--check", "--dir", str(tmp_path)])
         assert result.exit_code == 0
-        assert f"{tmp_path}: {len(CONTRACTS)} schemas match the models\n" == result.stdout
+        files = len(CONTRACTS) + 3  # one JSON Schema per contract, one DDL file per dialect
+        assert f"{tmp_path}: {files} files match the models\n" == result.stdout
 
     def test_schemas_needs_an_action(self) -> None:
         """Without --out or --check the command says what it needs and exits 2."""
