@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import io
 import itertools
 import sys
@@ -227,6 +228,24 @@ def _safe_name(name: str) -> str:
     return "".join("_" if c in "/\\:\0" else c for c in name) or "world"
 
 
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows stream through.
+
+    Worlds are trees of dicts, lists and strings with no reference cycles, so
+    reference counting frees every row as soon as it is written; the cyclic
+    collector would only walk millions of young dicts to find nothing, which
+    costs about a fifth of the generation time. Its previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_worlds(
     worlds: Iterable[World],
     fmt: str,
@@ -246,6 +265,30 @@ def write_worlds(
     table with a header; to stdout only when one table is selected. ``sql``:
     ``fixtures.<dialect>.sql`` with INSERTs in insert order, in one transaction.
     """
+    with _without_cyclic_gc():
+        return _write_worlds(
+            worlds,
+            fmt,
+            out,
+            dialect=dialect,
+            with_derived=with_derived,
+            tables=tables,
+            assumptions=assumptions,
+            stdout=stdout,
+        )
+
+
+def _write_worlds(
+    worlds: Iterable[World],
+    fmt: str,
+    out: Path | str,
+    *,
+    dialect: str | None,
+    with_derived: bool,
+    tables: Sequence[str] | None,
+    assumptions: Assumptions | None,
+    stdout: BinaryIO | None,
+) -> list[Path]:
     sql_dialect = check_format(fmt, dialect)
     selected = output_tables(tables, with_derived=with_derived)
     stream = _with_derived(worlds, selected, assumptions)
