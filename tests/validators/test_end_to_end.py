@@ -11,12 +11,14 @@ from click.testing import CliRunner, Result
 
 from restore_contracts.cli import cli
 from restore_contracts.generators import build_coverage
+from restore_contracts.generators.corruptions import CORRUPTIONS
 from restore_contracts.generators.mutations import MUTATIONS, mutate
 from restore_contracts.generators.writers import write_worlds
+from restore_contracts.validators.rules import RULES
 
 from .conftest import SEED, scenario
 
-INFO_OR_WARNING = {"RR103", "RR104", "RR506", "RR605"}
+INFO_OR_WARNING = {"RR103", "RR104", "RR105", "RR506", "RR605"}
 PROOF_CODES = {code for code in MUTATIONS if code.startswith("RR4")}
 
 
@@ -79,7 +81,15 @@ class TestCoverageSet:
         assert comparable(ndjson) == comparable(csv)
 
 
-@pytest.mark.parametrize("code", sorted(MUTATIONS))
+def test_every_rule_can_be_broken_on_purpose() -> None:
+    """Each rule code has a row mutation or a file corruption, never both."""
+    assert (sorted(RULES), set()) == (
+        sorted({*MUTATIONS, *CORRUPTIONS}),
+        set(MUTATIONS) & set(CORRUPTIONS),
+    )
+
+
+@pytest.mark.parametrize("code", sorted({*MUTATIONS, *CORRUPTIONS}))
 def test_generate_mutate_fails_validation_with_its_code(code: str, tmp_path: Path) -> None:
     """`generate --mutate CODE` output makes validate exit 1 with exactly that code."""
     out = tmp_path / code

@@ -21,6 +21,8 @@ from restore_contracts.generators import (
     mutate,
 )
 from restore_contracts.generators.api import Generator, check_status, scenario_named
+from restore_contracts.generators.corruptions import BASE_SCENARIO as CORRUPTION_BASE
+from restore_contracts.generators.corruptions import CORRUPTIONS
 from restore_contracts.generators.writers import PROOF_TABLE, STDOUT, check_format, write_worlds
 
 SPECIAL_SCENARIOS = ("coverage", "random")
@@ -35,8 +37,8 @@ def _check_scenario(name: str) -> str:
 
 
 def _check_mutation(code: str) -> str:
-    if code not in MUTATIONS:
-        valid = ", ".join(sorted(MUTATIONS)) or "none registered yet"
+    if code not in MUTATIONS and code not in CORRUPTIONS:
+        valid = ", ".join(sorted({*MUTATIONS, *CORRUPTIONS})) or "none registered yet"
         raise InputError(f"unknown mutation code {code!r}; valid codes: {valid}")
     return code
 
@@ -115,7 +117,13 @@ def generate(
     if items is not None and not is_random:
         raise InputError("--items applies to --scenario random and --status only")
     worlds: Iterable[World]
-    if code is not None:
+    corruption = CORRUPTIONS.get(code) if code is not None else None
+    if corruption is not None:
+        if out == STDOUT:
+            raise InputError(f"--mutate {code} damages a file: give --out DIR")
+        fmt = corruption.fmt
+        worlds = [generator.scenario(CORRUPTION_BASE)]
+    elif code is not None:
         mutation = MUTATIONS[_check_mutation(code)]
         mutated = mutate(generator.scenario(mutation.base_scenario), code)
         worlds = [mutated]
@@ -142,6 +150,8 @@ def generate(
         assumptions=assumptions,
     )
     to_stdout = out == STDOUT
+    if corruption is not None:
+        corruption.apply(Path(out))
     if is_coverage and not to_stdout:
         document = manifest(counted.kept, seed=seed, locale=locale, anchor=anchor)
         path = Path(out) / "manifest.json"
