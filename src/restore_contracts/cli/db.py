@@ -10,9 +10,8 @@ import click
 from restore_contracts.cli import generate as _generate
 from restore_contracts.cli._context import assumptions_from
 from restore_contracts.db.urls import DEFAULT_URL, parse_url
-from restore_contracts.errors import InputError
-from restore_contracts.generators import MUTATIONS, SCENARIOS, World, coverage_scenarios, mutate
-from restore_contracts.generators.api import Generator, check_status, scenario_named
+from restore_contracts.generators import World
+from restore_contracts.generators.api import Generator
 
 DIALECT_NAMES = ("mysql", "postgresql", "sqlite")
 """The dialects ``db ddl`` renders (``restore_contracts.db.ddl.DIALECTS``, named here so the
@@ -93,29 +92,17 @@ def select_worlds(
 ) -> Iterable[World]:
     """The worlds ``generate`` would write for the same options, streamed."""
     assumptions = assumptions_from(ctx)
-    if scenario not in SCENARIOS and scenario not in _generate.SPECIAL_SCENARIOS:
-        valid = ", ".join([*_generate.SPECIAL_SCENARIOS, *SCENARIOS])
-        raise InputError(f"unknown scenario {scenario!r}; valid scenarios: {valid}")
     generator = Generator(seed, locale=locale, anchor=anchor, assumptions=assumptions)
-    is_random = status is not None or scenario == "random"
-    if count is not None and not is_random:
-        raise InputError("--count applies to --scenario random and --status only")
-    if items is not None and not is_random:
-        raise InputError("--items applies to --scenario random and --status only")
-    if code is not None:
-        if code not in MUTATIONS:
-            valid = ", ".join(sorted(MUTATIONS)) or "none registered yet"
-            raise InputError(f"unknown mutation code {code!r}; valid codes: {valid}")
-        return [mutate(generator.scenario(MUTATIONS[code].base_scenario), code)]
-    if status is not None:
-        check_status(status)
-        return generator.random(count if count is not None else 1, items=items, status=status)
-    if scenario == "random":
-        total = count if count is not None else _generate.DEFAULT_RANDOM_COUNT
-        return generator.random(total, items=items)
-    if scenario == "coverage":
-        return (generator.scenario(name) for name in coverage_scenarios(assumptions))
-    return [generator.scenario(scenario_named(scenario).name)]
+    return _generate.worlds_for(
+        generator,
+        assumptions,
+        scenario=scenario,
+        status=status,
+        count=count,
+        items=items,
+        code=code,
+        file_codes=False,
+    )
 
 
 @db.command("seed")

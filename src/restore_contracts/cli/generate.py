@@ -11,6 +11,7 @@ import orjson
 
 from restore_contracts._io import atomic_write_bytes
 from restore_contracts.cli._context import assumptions_from
+from restore_contracts.config import Assumptions
 from restore_contracts.errors import InputError
 from restore_contracts.generators import (
     MUTATIONS,
@@ -36,11 +37,46 @@ def _check_scenario(name: str) -> str:
     return name
 
 
-def _check_mutation(code: str) -> str:
-    if code not in MUTATIONS and code not in CORRUPTIONS:
-        valid = ", ".join(sorted({*MUTATIONS, *CORRUPTIONS})) or "none registered yet"
+def worlds_for(
+    generator: Generator,
+    assumptions: Assumptions,
+    *,
+    scenario: str,
+    status: str | None,
+    count: int | None,
+    items: int | None,
+    code: str | None,
+    file_codes: bool,
+) -> Iterable[World]:
+    """The worlds the world-choosing options name; ``generate`` and ``db seed`` share them.
+
+    ``file_codes`` admits the corruption codes, whose damage is done to written
+    files (their world is the corruption base, unbroken); a database cannot
+    hold such damage, so ``db seed`` refuses them.
+    """
+    _check_scenario(scenario)
+    is_random = status is not None or scenario == "random"
+    if count is not None and not is_random:
+        raise InputError("--count applies to --scenario random and --status only")
+    if items is not None and not is_random:
+        raise InputError("--items applies to --scenario random and --status only")
+    if code is not None:
+        if code in MUTATIONS:
+            return [mutate(generator.scenario(MUTATIONS[code].base_scenario), code)]
+        if file_codes and code in CORRUPTIONS:
+            return [generator.scenario(CORRUPTION_BASE)]
+        codes = {*MUTATIONS, *CORRUPTIONS} if file_codes else set(MUTATIONS)
+        valid = ", ".join(sorted(codes)) or "none registered yet"
         raise InputError(f"unknown mutation code {code!r}; valid codes: {valid}")
-    return code
+    if status is not None:
+        check_status(status)
+        return generator.random(count if count is not None else 1, items=items, status=status)
+    if scenario == "random":
+        total = count if count is not None else DEFAULT_RANDOM_COUNT
+        return generator.random(total, items=items)
+    if scenario == "coverage":
+        return (generator.scenario(name) for name in coverage_scenarios(assumptions))
+    return [generator.scenario(scenario_named(scenario).name)]
 
 
 class _Counted:
@@ -109,35 +145,24 @@ def generate(
     """Write seeded restore-run worlds as fixture files (same options, same bytes)."""
     assumptions = assumptions_from(ctx)
     check_format(fmt, dialect)
-    _check_scenario(scenario)
     generator = Generator(seed, locale=locale, anchor=anchor, assumptions=assumptions)
-    is_random = status is not None or scenario == "random"
-    if count is not None and not is_random:
-        raise InputError("--count applies to --scenario random and --status only")
-    if items is not None and not is_random:
-        raise InputError("--items applies to --scenario random and --status only")
-    worlds: Iterable[World]
+    worlds = worlds_for(
+        generator,
+        assumptions,
+        scenario=scenario,
+        status=status,
+        count=count,
+        items=items,
+        code=code,
+        file_codes=True,
+    )
     corruption = CORRUPTIONS.get(code) if code is not None else None
     if corruption is not None:
         if out == STDOUT:
             raise InputError(f"--mutate {code} damages a file: give --out DIR")
         fmt = corruption.fmt
-        worlds = [generator.scenario(CORRUPTION_BASE)]
     elif code is not None:
-        mutation = MUTATIONS[_check_mutation(code)]
-        mutated = mutate(generator.scenario(mutation.base_scenario), code)
-        worlds = [mutated]
-        with_derived = with_derived or bool(mutated.rows(PROOF_TABLE))
-    elif status is not None:
-        check_status(status)
-        worlds = generator.random(count if count is not None else 1, items=items, status=status)
-    elif scenario == "random":
-        total = count if count is not None else DEFAULT_RANDOM_COUNT
-        worlds = generator.random(total, items=items)
-    elif scenario == "coverage":
-        worlds = (generator.scenario(name) for name in coverage_scenarios(assumptions))
-    else:
-        worlds = [generator.scenario(scenario_named(scenario).name)]
+        with_derived = with_derived or any(world.rows(PROOF_TABLE) for world in worlds)
     is_coverage = code is None and status is None and scenario == "coverage"
     counted = _Counted(worlds, keep_covers=is_coverage)
     paths = write_worlds(
