@@ -127,8 +127,10 @@ def declare(
     table: str = ANY_TABLE,
     needs: Iterable[str] = (),
     note: str | None = None,
+    check: Check | None = None,
+    when: When | None = None,
 ) -> Rule:
-    """Declare a rule the engine or a reader applies (no per-row check function)."""
+    """Declare a rule; without ``check`` the engine or a reader applies it itself."""
     entry = Rule(
         code=code,
         title=title,
@@ -138,7 +140,9 @@ def declare(
         table=table,
         needs=tuple(needs),
         why=_why(why, code),
+        check=check,
         note=note,
+        when=when,
     )
     _register(entry)
     return entry
@@ -158,20 +162,17 @@ def rule(
     """Register the decorated check under ``code``; its docstring is the rule's why."""
 
     def register(check: Check) -> Check:
-        _register(
-            Rule(
-                code=code,
-                title=title,
-                family=FAMILY_BY_DIGIT[code[2]],
-                severity=severity,
-                provenance=provenance,
-                table=table,
-                needs=tuple(needs),
-                why=_why(check.__doc__, code),
-                check=check,
-                note=note,
-                when=when,
-            )
+        declare(
+            code,
+            title,
+            severity=severity,
+            provenance=provenance,
+            why=check.__doc__ or "",
+            table=table,
+            needs=needs,
+            note=note,
+            check=check,
+            when=when,
         )
         return check
 

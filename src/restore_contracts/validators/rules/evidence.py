@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.findings import Hit, one_of, show
 from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
+from restore_contracts.validators.rules.operation_run import dangling_operation_run
 from restore_contracts.validators.tables import EVIDENCE, OPERATION_RUNS
 
 OPS = OPERATION_RUNS
@@ -21,10 +22,7 @@ OPS = OPERATION_RUNS
 def snapshot_operation_run_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A snapshot linked to an operation run documents that run (V1); a dangling link is
     evidence nobody can reach from the run."""
-    op_id = row.get("operation_run_id")
-    if op_id is None or op_id in ctx.indexes.ids_of(OPS):
-        return NO_HITS
-    return (Hit("/operation_run_id", f"operation run {op_id} does not exist in operation_runs"),)
+    return dangling_operation_run(row, ctx)
 
 
 @rule("RR602", "Snapshot in another tenant than its operation run", table=EVIDENCE, needs=(OPS,))

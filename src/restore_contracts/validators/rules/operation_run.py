@@ -19,6 +19,14 @@ RUNS = RESTORE_RUNS
 OPS = OPERATION_RUNS
 
 
+def dangling_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
+    """The hit for a row whose operation_run_id names no operation run (none if it is null)."""
+    op_id = row.get("operation_run_id")
+    if op_id is None or op_id in ctx.indexes.ids_of(OPS):
+        return NO_HITS
+    return (Hit("/operation_run_id", f"operation run {op_id} does not exist in operation_runs"),)
+
+
 @rule(
     "RR501",
     "operation_run_id does not resolve",
@@ -30,10 +38,7 @@ OPS = OPERATION_RUNS
 def operation_run_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """operation_run_id is a foreign key to operation_runs (O1); a dangling one means the
     detail page cannot show any execution proof."""
-    op_id = row.get("operation_run_id")
-    if op_id is None or op_id in ctx.indexes.ids_of(OPS):
-        return NO_HITS
-    return (Hit("/operation_run_id", f"operation run {op_id} does not exist in operation_runs"),)
+    return dangling_operation_run(row, ctx)
 
 
 @rule("RR502", "Operation run belongs to another tenant", table=RUNS, needs=(OPS,))
@@ -132,6 +137,7 @@ def executed_without_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 
 
 __all__ = (
+    "dangling_operation_run",
     "executed_without_operation_run",
     "operation_outcome_vocabulary",
     "operation_run_agreement",
