@@ -1,0 +1,1 @@
+"""Compatibility with the real clients users have (php-cli, psql, mariadb)."""
