@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
 import click
 
 from restore_contracts.cli._context import assumptions_from
 from restore_contracts.config import EvidencePolicy
+from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.holds import hold_rates
 from restore_contracts.validators.readers import open_source
@@ -69,7 +69,7 @@ def truth(
     finally:
         source.close()
     if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        click.echo(json_text(report), nl=False)
     else:
         click.echo(render_markdown(report), nl=False)
 

@@ -1,8 +1,19 @@
-"""Render the truth report as Markdown that can be pasted into the truth map."""
+"""Render the truth report as Markdown that can be pasted into the truth map.
+
+Values in the report come from the data (statuses, table and column names, the
+source's name). Before rendering, every string in the report is made one
+printable line and bounded (:func:`restore_contracts.display.clean`), and the
+two characters that would break out of a code span or a table cell are
+escaped: a backtick as ``\\x60``, a pipe as ``\\|``. So no value can leave its code
+span or its table cell, start a line of its own, or reach the reader's terminal
+as a control sequence. Data-derived text belongs in code spans.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from restore_contracts.display import LIMIT, clean, unique_key
 
 ORDER = (
     "evidence_for_executions",
@@ -168,8 +179,28 @@ RENDERERS = {
 }
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def _markdown_safe(text: str, limit: int) -> str:
+    return clean(text, limit).replace("`", "\\x60").replace("|", "\\|")
+
+
+def _safe(value: Any, limit: int) -> Any:
+    """A copy of the report with every string key and value safe inside Markdown."""
+    if isinstance(value, str):
+        return _markdown_safe(value, limit)
+    if isinstance(value, dict):
+        copy: dict[Any, Any] = {}
+        for key, item in value.items():
+            name = unique_key(_markdown_safe(key, limit), copy) if isinstance(key, str) else key
+            copy[name] = _safe(item, limit)
+        return copy
+    if isinstance(value, list | tuple):
+        return [_safe(item, limit) for item in value]
+    return value
+
+
+def render_markdown(report: dict[str, Any], *, limit: int = LIMIT) -> str:
     """The report as Markdown: a header with date, source and row counts, then each question."""
+    report = _safe(report, limit)
     lines = [
         "## Truth report",
         "",

@@ -14,6 +14,10 @@ from typing import Any, NamedTuple
 import orjson
 
 from restore_contracts.config import Severity
+from restore_contracts.display import shorten
+
+STDIN_NAME = "<stdin>"
+"""What readers call standard input in a finding's source."""
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -74,6 +78,29 @@ class Finding(NamedTuple):
         """``file:line`` where the source has lines, else the source itself (``table#id``)."""
         return f"{self.source}:{self.line}" if self.line is not None else self.source
 
+    @property
+    def row(self) -> str:
+        """The row as reports name it: ``table#id``, or the table for a row without an id."""
+        return self.table if self.id is None else f"{self.table}#{self.id}"
+
+    @property
+    def in_database(self) -> bool:
+        """Whether the source is a database row (``table#id``, no file and no line)."""
+        return self.line is None and self.source.startswith(f"{self.table}#")
+
+    @property
+    def place(self) -> tuple[str, ...]:
+        """Where the finding is, each place once: ``(file:line, table#id)`` for files, the
+        database location alone for a database row (which already is ``table#id``)."""
+        return (self.source,) if self.in_database else (self.address, self.row)
+
+    @property
+    def file(self) -> str | None:
+        """The file a CI annotation can point at; None for database rows and stdin."""
+        if self.in_database or self.source == STDIN_NAME:
+            return None
+        return self.source
+
 
 def escape_pointer_part(part: str | int) -> str:
     """One reference token of a JSON pointer (RFC 6901: ``~`` -> ``~0``, ``/`` -> ``~1``)."""
@@ -89,14 +116,16 @@ _MAX_SHOWN = 80
 
 
 def show(value: Any) -> str:
-    """A value as JSON text for a message, shortened past 80 characters."""
+    """A value as JSON text for a message, shortened past 80 characters (saying how long it was).
+
+    JSON text escapes control characters and quotes; a value orjson cannot
+    encode (a lone surrogate, an integer beyond 64 bits) falls back to its repr.
+    """
     try:
         text = orjson.dumps(value, default=str).decode()
     except TypeError:
         text = repr(value)
-    if len(text) > _MAX_SHOWN:
-        text = text[: _MAX_SHOWN - 1] + "…"
-    return text
+    return shorten(text, _MAX_SHOWN)
 
 
 def one_of(values: Iterable[str]) -> str:
@@ -107,6 +136,7 @@ def one_of(values: Iterable[str]) -> str:
 __all__ = (
     "SEVERITIES",
     "SEVERITY_RANK",
+    "STDIN_NAME",
     "Finding",
     "Hit",
     "Severity",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from restore_contracts.config import Severity
+from restore_contracts.display import LIMIT, clean
 from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.findings import SEVERITIES, SEVERITY_RANK, Finding
 from restore_contracts.validators.rules import RULES
@@ -13,11 +14,13 @@ from restore_contracts.validators.rules import RULES
 
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
-    """How to render: the failing threshold, examples per rule, colour."""
+    """How to render: the failing threshold, examples per rule, colour, and how much of one
+    data-derived string is shown (see :mod:`restore_contracts.display`)."""
 
     fail_on: Severity = "error"
     max_examples: int = 5
     color: bool = False
+    max_length: int = LIMIT
 
 
 def fails(finding: Finding, fail_on: Severity) -> bool:
@@ -57,9 +60,15 @@ def summary(result: ValidationResult, fail_on: Severity) -> dict[str, Any]:
     }
 
 
+def place(finding: Finding, limit: int = LIMIT) -> list[str]:
+    """Where a finding is, each part cleaned: ``[file:line, table#id]``, or the database
+    location alone (it already is ``table#id``)."""
+    return [clean(part, limit) for part in finding.place]
+
+
 def title_of(code: str) -> str:
     """A rule's title (the catalogue's)."""
     return RULES[code].title
 
 
-__all__ = ("ReportOptions", "by_rule", "failed", "fails", "summary", "title_of")
+__all__ = ("ReportOptions", "by_rule", "failed", "fails", "place", "summary", "title_of")

@@ -1,14 +1,18 @@
 """GitHub Actions annotations: one ``::error``/``::warning``/``::notice`` command per finding.
 
-Values from the data are escaped by the workflow-command rules (``%``, CR and
-LF in the message; also ``:`` and ``,`` in properties), so no exported value
-can end its line and start a command of its own.
+Strings from the data are first made one printable line
+(:func:`restore_contracts.display.clean`), then escaped by the workflow-command
+rules (``%``, CR and LF in the message; also ``:`` and ``,`` in properties), so
+no exported value can end its line and start a command of its own. A finding in
+a file carries ``file=`` and ``line=``; a database row has no file GitHub could
+open, so its location goes into the title instead.
 """
 
 from __future__ import annotations
 
+from restore_contracts.display import clean
 from restore_contracts.validators.engine import ValidationResult
-from restore_contracts.validators.reports._common import ReportOptions, title_of
+from restore_contracts.validators.reports._common import ReportOptions, place, title_of
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -25,18 +29,24 @@ def escape_property(text: str) -> str:
 
 def render_github(result: ValidationResult, options: ReportOptions) -> str:
     """One annotation per finding, then a plain summary line."""
+    limit = options.max_length
     lines = []
     for finding in result.findings:
-        props = [f"file={escape_property(finding.source)}"]
-        if finding.line is not None:
-            props.append(f"line={finding.line}")
-        props.append(f"title={escape_property(f'{finding.code} {title_of(finding.code)}')}")
-        key = "" if finding.id is None else f"#{finding.id}"
-        message = f"{finding.table}{key} {finding.pointer or '/'}: {finding.message}"
+        title = f"{finding.code} {title_of(finding.code)}"
+        props = []
+        if finding.file is not None:
+            props.append(f"file={escape_property(clean(finding.file, limit))}")
+            if finding.line is not None:
+                props.append(f"line={finding.line}")
+        else:
+            title += f" ({clean(finding.address, limit)})"
+        props.append(f"title={escape_property(title)}")
+        where = place(finding, limit)[-1]
+        message = f"{where} {clean(finding.pointer or '/', limit)}: {clean(finding.message, limit)}"
         lines.append(f"::{_LEVEL[finding.severity]} {','.join(props)}::{escape_data(message)}")
     lines.append(
-        f"restore-contracts: {len(result.findings)} findings in {escape_data(result.source)}"
-        f" ({len(result.skipped)} rules skipped)"
+        f"restore-contracts: {len(result.findings)} findings in"
+        f" {escape_data(clean(result.source, limit))} ({len(result.skipped)} rules skipped)"
     )
     return "\n".join(lines) + "\n"
 

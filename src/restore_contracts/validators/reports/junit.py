@@ -2,22 +2,29 @@
 
 A rule that ran without findings at or above the threshold passes (findings
 below it are listed in system-out); a rule the input could not feed is
-skipped with the reason.
+skipped with the reason. Strings from the data go through
+:func:`restore_contracts.display.clean`, which escapes every character XML 1.0
+cannot carry (controls, U+FFFE, lone surrogates), so the file parses whatever
+the export holds; ElementTree escapes ``&``, ``<`` and ``>`` (``]]>`` included).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from restore_contracts.display import clean
 from restore_contracts.validators.engine import ValidationResult
-from restore_contracts.validators.reports._common import ReportOptions, by_rule, fails
+from restore_contracts.validators.reports._common import ReportOptions, by_rule, fails, place
 from restore_contracts.validators.rules import RULES
 
 
 def render_junit(result: ValidationResult, options: ReportOptions) -> str:
     """JUnit XML with one testcase per applied or skipped rule, in code order."""
+    limit = options.max_length
     groups = by_rule(result)
-    suite = ET.Element("testsuite", name=f"restore-contracts validate {result.source}")
+    suite = ET.Element(
+        "testsuite", name=f"restore-contracts validate {clean(result.source, limit)}"
+    )
     failures = 0
     codes = sorted(set(result.applied) | set(result.skipped))
     for code in codes:
@@ -29,12 +36,12 @@ def render_junit(result: ValidationResult, options: ReportOptions) -> str:
             name=f"{code} {entry.title}",
         )
         if code in result.skipped:
-            ET.SubElement(case, "skipped", message=result.skipped[code])
+            ET.SubElement(case, "skipped", message=clean(result.skipped[code], limit))
             continue
         findings = groups.get(code, [])
         text = "\n".join(
-            f"{f.address} {f.table}{'' if f.id is None else f'#{f.id}'} {f.pointer or '/'}: "
-            f"{f.message}"
+            " ".join(place(f, limit))
+            + f" {clean(f.pointer or '/', limit)}: {clean(f.message, limit)}"
             for f in findings
         )
         if any(fails(f, options.fail_on) for f in findings):
