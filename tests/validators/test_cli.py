@@ -131,12 +131,12 @@ class TestBaseline:
         assert expected == (again.exit_code, summary_of(again)["by_rule"])
 
     def test_baseline_file_is_sorted_identities(self, broken: str, tmp_path: Path) -> None:
-        """The baseline holds code, table, id and pointer of each finding, sorted."""
+        """The baseline (version 2) holds code, table, id and pointer of each finding, sorted."""
         baseline = tmp_path / "baseline.json"
         validate(broken, "--write-baseline", str(baseline))
         key = str(scenario("completed").restore_run()["id"])
         assert {
-            "version": 1,
+            "version": 2,
             "findings": [
                 {"code": "RR103", "table": "restore_runs", "id": key, "pointer": "/retried_by"},
                 {
@@ -159,7 +159,7 @@ class TestBaseline:
         baseline = tmp_path / "baseline.json"
         baseline.write_text("[]")
         result = validate(broken, "--baseline", str(baseline))
-        assert (2, f"Error: {baseline}: not a restore-contracts baseline (version 1)\n") == (
+        assert (2, f"Error: {baseline}: not a restore-contracts baseline (version 2)\n") == (
             result.exit_code,
             result.output,
         )
