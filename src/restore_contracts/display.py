@@ -75,13 +75,23 @@ def shorten(text: str, limit: int = LIMIT) -> str:
     return text[:limit] + _note(len(text))
 
 
+def _str(value: object) -> str:
+    """``str(value)``, also for an integer too long for Python to print."""
+    try:
+        return str(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"<an integer of {value.bit_length()} bits>"
+        raise
+
+
 def clean(text: object, limit: int = LIMIT) -> str:
     """``text`` as one printable line: unsafe characters escaped, at most ``limit`` shown.
 
     The limit counts what is shown (an escape is several characters), so the
     result is at most ``limit`` characters plus the note of the original length.
     """
-    text = text if isinstance(text, str) else str(text)
+    text = text if isinstance(text, str) else _str(text)
     if len(text) <= limit and _UNSAFE.search(text) is None:
         return text
     head = _UNSAFE.sub(_escape_match, text[:limit])
@@ -108,14 +118,20 @@ def bound(text: str, limit: int = LIMIT) -> str:
     return text
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
+
+
 def bounded(document: Any, limit: int = LIMIT) -> Any:
     """A copy of a JSON-like ``document`` with every string key and value :func:`bound`.
 
     Two keys that shorten to the same text stay two keys (the later one gets a
-    ``#2`` suffix), so no figure is lost.
+    ``#2`` suffix), so no figure is lost. An integer beyond 64 bits (an id read
+    from text) becomes its bounded decimal text, which every JSON reader can hold.
     """
     if isinstance(document, str):
         return bound(document, limit)
+    if isinstance(document, int) and not _INT_MIN <= document <= _INT_MAX:
+        return bound(_str(document), limit)
     if isinstance(document, dict):
         copy: dict[Any, Any] = {}
         for key, value in document.items():
