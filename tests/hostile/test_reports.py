@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from restore_contracts.cli import cli
-from restore_contracts.display import clean, unsafe_characters
+from restore_contracts.display import clean, json_text, unsafe_characters
 from restore_contracts.generators.mutations import mutate
 from restore_contracts.truth import render_markdown
 
@@ -99,6 +99,11 @@ class TestTextReportEscapes:
         coloured = validate(export, "--select", "RR103,RR209", "--color").output
         expected = (plain, [])
         assert expected == (SGR.sub("", coloured), raw_controls(SGR.sub("", coloured)))
+
+    def test_ordinary_characters_are_kept(self) -> None:
+        """Accents, CJK and emoji print as they are; only their plane's non-characters escape."""
+        expected = ("Zoë 日本 😀 \\U0001fffe", '{\n  "k": "😀 \\ud83f\\udffe"\n}\n')
+        assert expected == (clean("Zoë 日本 😀 \U0001fffe"), json_text({"k": "😀 \U0001fffe"}))
 
 
 class TestGithubAnnotations:

@@ -7,18 +7,36 @@ separators, lone surrogates) is escaped: see :func:`restore_contracts.display.js
 
 from __future__ import annotations
 
-from restore_contracts.display import json_text
+from typing import Any
+
+from restore_contracts.display import bound, bounded, safe_json_text
 from restore_contracts.validators.engine import ValidationResult
+from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.reports._common import ReportOptions, summary
+
+_TEXT = ("table", "source", "pointer", "message")
+
+
+def _finding(finding: Finding, limit: int) -> dict[str, Any]:
+    """One finding's JSON form with its strings bounded (the common short ASCII ones as is)."""
+    entry = finding.as_dict()
+    for key in _TEXT:
+        value = entry[key]
+        if len(value) > limit or not value.isascii():
+            entry[key] = bound(value, limit)
+    if not isinstance(entry["id"], int) or entry["id"].bit_length() > 63:
+        entry["id"] = bounded(entry["id"], limit)
+    return entry
 
 
 def render_json(result: ValidationResult, options: ReportOptions) -> str:
     """Every finding (all of them, not examples) and the summary."""
+    limit = options.max_length
     document = {
-        "findings": [finding.as_dict() for finding in result.findings],
-        "summary": summary(result, options.fail_on),
+        "findings": [_finding(finding, limit) for finding in result.findings],
+        "summary": bounded(summary(result, options.fail_on), limit),
     }
-    return json_text(document, options.max_length)
+    return safe_json_text(document)
 
 
 __all__ = ("render_json",)
