@@ -293,6 +293,25 @@ class TestBaseline:
         expected = [("RR001", 3), 1]
         assert expected == self.findings_after(runs, baseline, [b"{x}\n", b"{y}\n"])
 
+    def test_hostile_names_make_a_small_baseline(self, tmp_path: Path) -> None:
+        """An undecodable file name and a million-character column give a small, working baseline."""
+        directory = Path(hostile_export(tmp_path, b"exp\xff"))
+        runs = directory / "restore_runs.ndjson"
+        row = orjson.loads(runs.read_bytes())
+        row["c" * 1_000_000] = 1
+        runs.write_bytes(orjson.dumps(row) + b"\n{bad}\n")
+        baseline = tmp_path / "baseline.json"
+        written = validate(str(directory), "--write-baseline", str(baseline))
+        again = validate(str(directory), "--baseline", str(baseline), "--format", "json")
+        summary = orjson.loads(again.output)["summary"]
+        expected = (1, True, 0, (0, 4))
+        assert expected == (
+            written.exit_code,
+            baseline.stat().st_size < 10_000,
+            again.exit_code,
+            (summary["findings"], summary["baselined"]),
+        )
+
 
 class TestDatabaseLocations:
     @pytest.fixture

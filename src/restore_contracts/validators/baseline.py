@@ -7,7 +7,8 @@ read) has no key to name it, so it is identified by the name of its file and a
 fingerprint of its line's content (of its pointer and message where the line
 cannot be read again: stdin, a database): one accepted bad line never accepts
 another. A baseline counts: an identity accepted once accepts one finding, the
-second like it is reported.
+second like it is reported. Strings longer than 500 characters are stored as a
+prefix and a hash.
 
 A baseline file is JSON, sorted, written atomically. Version 1 files (no
 counts, no fingerprints) are still read: each entry accepts one finding, and an
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from restore_contracts._io import atomic_write_bytes
+from restore_contracts.display import LIMIT, bound
 from restore_contracts.errors import InputError
 from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.findings import Finding
@@ -100,6 +103,16 @@ def _line_hashes(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     return found
 
 
+def _compact(text: str) -> str:
+    """A string of an identity as the baseline file stores it: lone surrogates (undecodable
+    file names) escaped, and past 500 characters a prefix and a hash of the whole, so a
+    10 MB column name does not make a 10 MB baseline."""
+    text = bound(text, sys.maxsize)
+    if len(text) <= LIMIT:
+        return text
+    return f"{text[:LIMIT]}…sha256:{_hash(text.encode())}"
+
+
 def identities(findings: Sequence[Finding]) -> list[Identity]:
     """The baseline identity of each finding, in order (id-less lines are read again)."""
     wanted: dict[str, set[int]] = {}
@@ -109,14 +122,15 @@ def identities(findings: Sequence[Finding]) -> list[Identity]:
     lines = _line_hashes(wanted) if wanted else {}
     result = []
     for finding in findings:
-        code, table, key, ptr = finding.identity()
+        code, table, key, ptr = (_compact(part) for part in finding.identity())
         if finding.id is not None:
             result.append((code, table, key, ptr, "", ""))
             continue
         content = lines.get((finding.source, finding.line)) if finding.line is not None else None
         if content is None:
             content = _hash(f"{finding.pointer}\n{finding.message}".encode(errors="replace"))
-        result.append((code, table, key, ptr, PurePath(finding.source).name, content))
+        name = _compact(PurePath(finding.source).name)
+        result.append((code, table, key, ptr, name, content))
     return result
 
 
