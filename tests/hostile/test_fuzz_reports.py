@@ -69,6 +69,7 @@ FRAGMENTS = [
     "%",
     "`",
     "|",
+    "\\|",
     "# heading",
     ":",
     ",",
@@ -85,7 +86,8 @@ hostile = st.one_of(
 
 ALLOWED_RAW = "\n"
 """The only unsafe character a report may hold raw: its own line breaks."""
-PIPE = re.compile(r"(?<!\\)\|")
+PIPE = re.compile(r"\|")
+"""Every pipe in a table line is a cell border: data pipes are escaped as text."""
 SGR = re.compile("\x1b\\[[0-9;]*m")
 
 

@@ -359,13 +359,13 @@ class TestTruthReport:
         assert expected == (markdown.splitlines()[3], raw_controls(markdown), document["source"])
 
     def test_values_cannot_leave_their_cell(self, export: str) -> None:
-        """A value with a backtick, a pipe and a newline stays in its code span and table cell."""
+        """Backticks, pipes (escaped or not) and newlines in a value stay in its code span and cell."""
         result = CliRunner().invoke(
             cli, ["truth", export, "--format", "json", "--date", "2026-11-28"]
         )
         report = json.loads(result.output)
         report["questions"]["distributions"]["status"] = {
-            "a`|b\n# heading": {"count": 1, "share": 0.5},
+            "a`|b\\|\n# heading": {"count": 1, "share": 0.5},
             "completed": {"count": 1, "share": 0.5},
         }
         lines = render_markdown(report).splitlines()
@@ -375,7 +375,7 @@ class TestTruthReport:
             "",
             "| value | count | share |",
             "|---|---|---|",
-            "| `a\\x60\\|b\\n# heading` | 1 | 50.0% |",
+            "| `a\\x60\\x7cb\\\\x7c\\n# heading` | 1 | 50.0% |",
             "| `completed` | 1 | 50.0% |",
             "",
         ]

@@ -4,9 +4,11 @@ Values in the report come from the data (statuses, table and column names, the
 source's name). Before rendering, every string in the report is made one
 printable line and bounded (:func:`restore_contracts.display.clean`), and the
 two characters that would break out of a code span or a table cell are
-escaped: a backtick as ``\\x60``, a pipe as ``\\|``. So no value can leave its code
-span or its table cell, start a line of its own, or reach the reader's terminal
-as a control sequence. Data-derived text belongs in code spans.
+escaped: a backtick as ``\\x60``, a pipe as ``\\x7c`` (not ``\\|``, which a
+backslash in the data before it would turn back into a cell border). So no
+value can leave its code span or its table cell, start a line of its own, or
+reach the reader's terminal as a control sequence. Data-derived text belongs
+in code spans.
 """
 
 from __future__ import annotations
@@ -180,7 +182,7 @@ RENDERERS = {
 
 
 def _markdown_safe(text: str, limit: int) -> str:
-    return clean(text, limit).replace("`", "\\x60").replace("|", "\\|")
+    return clean(text, limit).replace("`", "\\x60").replace("|", "\\x7c")
 
 
 def _safe(value: Any, limit: int) -> Any:
