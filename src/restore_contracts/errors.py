@@ -6,6 +6,11 @@ findings, never exceptions.
 
 from __future__ import annotations
 
+from restore_contracts.display import clean
+
+MESSAGE_LIMIT = 2000
+"""Characters of an error line shown before it is shortened."""
+
 
 class RestoreContractsError(Exception):
     """Root of the toolkit's errors: a one-line message and exit code 2."""
@@ -13,8 +18,9 @@ class RestoreContractsError(Exception):
     exit_code = 2
 
     def format_message(self) -> str:
-        """The single line shown to the user."""
-        return " ".join(str(self).split())
+        """The single line shown to the user, with whatever it quotes from the input (a file
+        name, a value) made printable and bounded (:func:`restore_contracts.display.clean`)."""
+        return clean(" ".join(str(self).split()), limit=MESSAGE_LIMIT)
 
 
 class ConfigError(RestoreContractsError):

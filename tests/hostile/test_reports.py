@@ -106,6 +106,15 @@ class TestTextReportEscapes:
         assert expected == (clean("Zoë 日本 😀 \U0001fffe"), json_text({"k": "😀 \U0001fffe"}))
 
 
+class TestErrorLines:
+    def test_file_name_in_an_error_is_escaped(self, tmp_path: Path) -> None:
+        """A one-line error quoting a hostile or undecodable path shows it escaped, exit 2."""
+        name = os.fsdecode(b"x\x1b]0;pwn\x07\xff\n::error::y")
+        result = validate(name)
+        expected = (2, "Error: x\\x1b]0;pwn\\x07\\udcff ::error::y: no such file or directory\n")
+        assert expected == (result.exit_code, result.output)
+
+
 class TestGithubAnnotations:
     def test_data_cannot_start_a_command(self, export: str) -> None:
         """Each finding is one annotation line; data is escaped by the workflow-command rules."""
