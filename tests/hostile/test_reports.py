@@ -355,6 +355,22 @@ class TestDatabaseLocations:
             outputs["github"].splitlines()[0],
         )
 
+    def test_stdin_gets_no_file(self) -> None:
+        """A finding read from stdin names <stdin> and its line in the title, not as a file."""
+        world = mutate(scenario("completed"), "RR209")
+        rows = b"".join(orjson.dumps(row) + b"\n" for row in world.tables["restore_runs"])
+        result = CliRunner().invoke(
+            cli,
+            ["validate", "-", "--table", "restore_runs", "--select", "RR209", "--format", "github"],
+            input=rows,
+        )
+        expected = (
+            "::error title=RR209 Completed run with a failure_reason (<stdin>%3A1)::"
+            f"restore_runs#{RUN_ID} /failure_reason: failure_reason is"
+            ' "Graph API returned 500 Internal Server Error"; expected null for a completed run'
+        )
+        assert expected == result.output.splitlines()[0]
+
 
 class TestTruthReport:
     def test_markdown_and_json_of_a_hostile_source(self, export: str) -> None:

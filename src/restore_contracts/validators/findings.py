@@ -96,8 +96,8 @@ class Finding(NamedTuple):
 
     @property
     def file(self) -> str | None:
-        """The file a CI annotation can point at; None for database rows and stdin."""
-        if self.in_database or self.source == STDIN_NAME:
+        """The file a CI annotation can point at; None for database rows, stdin and no source."""
+        if not self.source or self.in_database or self.source == STDIN_NAME:
             return None
         return self.source
 
