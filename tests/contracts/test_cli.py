@@ -60,14 +60,31 @@ def test_statuses_json() -> None:
 
 
 def test_derivations_json_is_the_executed_table() -> None:
-    """The printed attention table is the one built from the configuration."""
+    """Every executed table is printed; the attention state table is the configured one."""
     result = CliRunner().invoke(cli, ["derivations", "--format", "json"])
     payload = json.loads(result.stdout)
-    assert list(payload) == ["decision_state", "attention", "operation_run_proof", "evidence"]
+    assert list(payload) == [
+        "decision_state",
+        "counts",
+        "attention_state",
+        "attention_summary",
+        "attention_next_action",
+        "attention_cause_family",
+        "attention_recovery_claim_boundary",
+        "attention_tone",
+        "operation_run_proof",
+        "evidence",
+    ]
     assert [
-        {"rule": r.rule, "when": r.when, "then": r.then, "provenance": r.provenance.value}
+        {
+            "rule": r.rule,
+            "when": r.when,
+            "then": r.then,
+            "provenance": r.provenance.value,
+            "note": r.note,
+        }
         for r in attention_table(Assumptions())
-    ] == payload["attention"]
+    ] == payload["attention_state"]
 
 
 def test_derivations_follow_the_configuration(

@@ -54,8 +54,14 @@ class TestLoading:
         }
 
     def test_vocabularies_replace(self) -> None:
-        """A vocabulary given in the file replaces the default list."""
-        custom = build_assumptions({"item_outcome_statuses": ["ok", "error"]})
+        """A vocabulary given in the file replaces the default list (with the tables naming it)."""
+        custom = build_assumptions(
+            {
+                "item_outcome_statuses": ["ok", "error"],
+                "count_by_item_status": {"ok": "succeeded", "error": "failed"},
+                "cause_item_statuses": ["error"],
+            }
+        )
         assert custom.item_outcome_statuses == ("ok", "error")
 
 
