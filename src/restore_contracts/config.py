@@ -496,11 +496,24 @@ _MERGED_KEYS = (
     "cause_family_by_case",
     "cause_by_http_status",
     "recovery_claim_boundary_by_case",
+    "count_by_item_status",
     "proof_by_outcome",
     "operation_run_agreement",
     "evidence_by_status",
     "evidence_by_completeness",
 )
+
+_NAMED_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.]*): (.*)$", re.S)
+"""A whole-configuration check's message that starts with the key it is about."""
+
+_KEYED_BY_VOCABULARY = {
+    "proof_by_outcome": "operation_run_outcomes",
+    "evidence_by_status": "evidence_statuses",
+    "evidence_by_completeness": "completeness_states",
+    "count_by_item_status": "item_outcome_statuses",
+}
+"""Mappings keyed by a vocabulary's values: a default entry whose key the configured
+vocabulary drops is dropped with it (given entries are merged over the rest)."""
 
 
 def build_assumptions(
@@ -514,6 +527,13 @@ def build_assumptions(
             base = {str(k): v for k, v in getattr(defaults, key).items()}
             base.update(data[key])
             data[key] = base
+    for key, vocabulary in _KEYED_BY_VOCABULARY.items():
+        values = data.get(vocabulary)
+        given = overrides.get(key, {})
+        if isinstance(values, list | tuple) and isinstance(given, Mapping):
+            kept = {k: v for k, v in getattr(defaults, key).items() if k in values}
+            kept.update(given)
+            data[key] = kept
     try:
         return Assumptions.model_validate(data)
     except ValidationError as exc:
@@ -521,6 +541,9 @@ def build_assumptions(
         loc = ".".join(str(part) for part in error["loc"])
         key = ".".join(part for part in ("tool.restore-contracts", loc) if part)
         message = error["msg"].removeprefix("Value error, ")
+        named = _NAMED_MESSAGE.match(message)
+        if not loc and named is not None:
+            key, message = f"{key}.{named.group(1)}", named.group(2)
         raise ConfigError(f"{source}: {key}: {message}") from None
 
 
