@@ -20,6 +20,7 @@ from restore_contracts.contracts import EvidenceSnapshot, OperationRun, RestoreR
 from restore_contracts.contracts.attention import CAUSE_FAMILIES, NEXT_ACTIONS, TONES
 from restore_contracts.derivations import (
     FIELD_TABLES,
+    TABLE_KEYS,
     Decided,
     OutcomeCounts,
     TableRow,
@@ -307,3 +308,19 @@ class TestNoHardCodedInput:
         view = decide_view(run, None, None, _renamed_inputs())
         expected = OutcomeCounts(total=2, succeeded=1, failed=1, foundations_skipped=1)
         assert (expected, "C2") == (view.counts.value, view.counts.rule)
+
+
+class TestTableKeys:
+    """Each printed table names the configuration keys that set it."""
+
+    def test_every_table_names_existing_keys(self) -> None:
+        """Every table has keys, and every key is a field of the configuration."""
+        tables = derivation_tables(Assumptions())
+        assert list(tables) == list(TABLE_KEYS)
+        unknown = [
+            (table, key)
+            for table, keys in TABLE_KEYS.items()
+            for key in keys
+            if key not in Assumptions.model_fields
+        ]
+        assert unknown == []

@@ -10,7 +10,7 @@ import click
 from restore_contracts.cli._context import assumptions_from
 from restore_contracts.contracts import CONTRACTS
 from restore_contracts.contracts.status import STATUS_GROUPS
-from restore_contracts.derivations import derivation_tables
+from restore_contracts.derivations import TABLE_KEYS, derivation_tables
 from restore_contracts.provenance import Provenance, contract_fields
 from restore_contracts.schemas import check_schemas, expected_files, write_schemas
 
@@ -112,7 +112,7 @@ def derivations(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     for name, rows in tables.items():
-        click.echo(f"== {name}")
+        click.echo(f"== {name}  (configure: {', '.join(TABLE_KEYS[name])})")
         width = max(len(r.rule) for r in rows)
         for r in rows:
             note = f"  ({r.note})" if r.note else ""

@@ -44,6 +44,7 @@ from restore_contracts.derivations.operation_run_proof import (
     operation_run_proof_table,
 )
 from restore_contracts.derivations.proof import (
+    TABLE_KEYS,
     DerivedView,
     EvidenceChoice,
     decide_view,
@@ -53,6 +54,7 @@ from restore_contracts.derivations.proof import (
 
 __all__ = (
     "FIELD_TABLES",
+    "TABLE_KEYS",
     "Decided",
     "DerivedView",
     "EvidenceChoice",

@@ -109,6 +109,48 @@ def derive_proof(
     )
 
 
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "decision_state": ("dry_run_decision_state", "decision_states", "legacy_mapping"),
+    "counts": ("count_by_item_status", "skipped_foundation_decision"),
+    "attention_state": (
+        "legacy_mapping",
+        "dry_run_attention_state",
+        "unfinished_attention_state",
+        "attention_by_status",
+    ),
+    "attention_summary": ("summary_by_case",),
+    "attention_next_action": ("next_action_by_case", "next_actions"),
+    "attention_cause_family": (
+        "cause_family_by_case",
+        "cause_by_http_status",
+        "cause_by_message",
+        "cause_item_statuses",
+        "cause_families",
+    ),
+    "attention_recovery_claim_boundary": (
+        "recovery_claim_boundary_by_case",
+        "recovery_claim_boundaries",
+    ),
+    "attention_tone": ("tones", "tone_vocabulary"),
+    "operation_run_proof": (
+        "operation_run_completed_status",
+        "proof_by_outcome",
+        "operation_run_statuses",
+        "operation_run_outcomes",
+    ),
+    "evidence": (
+        "evidence_policy",
+        "active_evidence_statuses",
+        "evidence_recency",
+        "evidence_by_status",
+        "evidence_by_completeness",
+        "evidence_statuses",
+        "completeness_states",
+    ),
+}
+"""Table -> the configuration keys that set it."""
+
+
 def derivation_tables(assumptions: Assumptions) -> dict[str, list[TableRow]]:
     """Every table a derivation executes, by name, in the order a view is derived."""
     return {
@@ -121,6 +163,7 @@ def derivation_tables(assumptions: Assumptions) -> dict[str, list[TableRow]]:
 
 
 __all__ = (
+    "TABLE_KEYS",
     "DerivedView",
     "EvidenceChoice",
     "decide_view",
