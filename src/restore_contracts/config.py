@@ -484,6 +484,10 @@ def _check_template(name: str, template: str) -> None:
             raise ValueError(
                 f"{name}: unknown placeholder {{{placeholder}}}; use {list(SUMMARY_FIELDS)}"
             )
+    try:
+        template.format(applied=0, total=0, failed=0, follow_up=0, status="draft", reason="")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name}: not a valid template: {exc}") from None
 
 
 _MERGED_KEYS = (

@@ -179,6 +179,11 @@ class TestTablesAgainstVocabularies:
                 "use ['applied', 'total', 'failed', 'follow_up', 'status', 'reason']",
             ),
             (
+                {"summary_by_case": {"completed": "{applied:Z} applied"}},
+                "cfg: tool.restore-contracts.summary_by_case.completed: not a valid template: "
+                "Unknown format code 'Z' for object of type 'int'",
+            ),
+            (
                 {"cause_by_message": [{"pattern": "(", "family": "permission"}]},
                 "cfg: tool.restore-contracts.cause_by_message.0.pattern: '(' is not a regular "
                 "expression: missing ), unterminated subpattern at position 0",
