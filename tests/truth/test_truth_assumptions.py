@@ -289,3 +289,21 @@ class TestRounding:
             legacy["statuses"]["aborted"]["share"],
         ) == ("1 of 16 runs (6.3%)", 0.063)
         assert "| `aborted` | 1 | 6.3% |" in render_markdown(report)
+
+
+class TestHoldRatesMarkdown:
+    """The Markdown table says why a rule was not applied instead of a bare n/a."""
+
+    def test_skipped_rule_names_its_missing_table(self) -> None:
+        """Without restore_run_proofs, RR401's row says it needs that table."""
+        source = MemorySource({"restore_runs": [failed(1)]})
+        report = truth_report(
+            source,
+            Assumptions(),
+            report_date=DAY,
+            hold_rates=hold_rates(source, Assumptions()),
+        )
+        assert (
+            "| `RR401` | Exported decision or attention differs from the derivation | 0 | 0 | "
+            "not applied: needs restore_run_proofs, not in the input |"
+        ) in render_markdown(report).splitlines()

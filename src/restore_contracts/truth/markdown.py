@@ -137,7 +137,13 @@ def _legacy(a: dict[str, Any]) -> list[str]:
 
 def _holds(a: dict[str, Any]) -> list[str]:
     rows = [
-        [f"`{r['code']}`", r["title"], str(r["applied"]), str(r["held"]), _pct(r["share"])]
+        [
+            f"`{r['code']}`",
+            r["title"],
+            str(r["applied"]),
+            str(r["held"]),
+            f"not applied: {r['skipped']}" if "skipped" in r else _pct(r["share"]),
+        ]
         for r in a["rules"]
     ]
     return [
