@@ -9,6 +9,7 @@ from restore_contracts.config import Assumptions
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth._stats import percent, share
 from restore_contracts.truth.holds import hold_rates
+from restore_contracts.truth.tallies import MAX_OUTSIDE_VALUES, OTHER_VALUES, VocabularyTally
 from tests.truth.test_truth_known import TENANT, MemorySource, restore_run
 
 DAY = date(2026, 11, 28)
@@ -307,3 +308,22 @@ class TestHoldRatesMarkdown:
             "| `RR401` | Exported decision or attention differs from the derivation | 0 | 0 | "
             "not applied: needs restore_run_proofs, not in the input |"
         ) in render_markdown(report).splitlines()
+
+
+class TestVocabularyMemory:
+    """Distinct values outside a vocabulary are tracked up to a bound, the rest together."""
+
+    def test_many_distinct_outside_values_are_bounded(self) -> None:
+        """Past MAX_OUTSIDE_VALUES distinct values, further ones are counted as other values."""
+        tally = VocabularyTally(limit=1)
+        known = ("active",)
+        for index in range(MAX_OUTSIDE_VALUES + 5):
+            tally.add("evidence_statuses", f"s{index:03d}", index, known)
+        tally.add("evidence_statuses", "active", 999, known)
+        seen = tally.seen["evidence_statuses"]
+        assert (
+            len(seen),
+            seen[OTHER_VALUES],
+            seen["active"],
+            tally.examples["evidence_statuses"][OTHER_VALUES],
+        ) == (MAX_OUTSIDE_VALUES + 2, 5, 1, [MAX_OUTSIDE_VALUES])

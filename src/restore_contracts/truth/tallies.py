@@ -41,6 +41,11 @@ FALLBACK_ROWS: dict[str, frozenset[str]] = {
 }
 """Catch-all rows: a run they decide matched no specific row of its table."""
 
+MAX_OUTSIDE_VALUES = 100
+"""Distinct values outside a vocabulary tracked one by one; the rest are counted together, so
+memory stays bounded whatever the data holds."""
+OTHER_VALUES = "(other values)"
+
 _PROOF_ATTENTION = {
     "next_actions": "primary_next_action",
     "cause_families": "primary_cause_family",
@@ -68,8 +73,14 @@ class VocabularyTally:
         if value is None:
             return
         text = _key(value)
-        self.seen.setdefault(name, Counter())[text] += 1
-        if text not in known or not isinstance(value, str):
+        seen = self.seen.setdefault(name, Counter())
+        outside = text not in known or not isinstance(value, str)
+        if outside and text not in seen:
+            distinct = sum(1 for v in seen if v not in known)
+            if distinct >= MAX_OUTSIDE_VALUES:
+                text = OTHER_VALUES
+        seen[text] += 1
+        if outside:
             kept = self.examples.setdefault(name, {}).setdefault(text, [])
             if len(kept) < self.limit and row_id not in kept:
                 kept.append(row_id)
@@ -210,4 +221,11 @@ class DerivationTally:
         return entries
 
 
-__all__ = ("FALLBACK_ROWS", "VOCABULARIES", "DerivationTally", "VocabularyTally")
+__all__ = (
+    "FALLBACK_ROWS",
+    "MAX_OUTSIDE_VALUES",
+    "OTHER_VALUES",
+    "VOCABULARIES",
+    "DerivationTally",
+    "VocabularyTally",
+)
