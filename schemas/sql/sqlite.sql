@@ -4,7 +4,7 @@
 -- never edited by hand. Column lines: name, storage class, provenance (note).
 
 -- workspaces: rows of the Workspace contract.
---   id          id         repo-verified
+--   id          id         assumed  (workspace_id is repo-verified; the workspaces table it points at is not named)
 --   name        string     assumed
 --   slug        string     assumed
 --   created_at  timestamp  assumed
@@ -73,7 +73,7 @@ CREATE TABLE backup_sets (
 CREATE INDEX backup_sets_workspace_id_managed_environment_id_index ON backup_sets (workspace_id, managed_environment_id);
 
 -- backup_items: rows of the BackupItem contract.
---   id                 id         repo-verified
+--   id                 id         assumed  (item ids in restore runs are repo-verified; the backup_items table is not named)
 --   backup_set_id      id         assumed
 --   policy_identifier  string     assumed
 --   policy_type        string     assumed
@@ -149,14 +149,14 @@ CREATE INDEX operation_runs_workspace_id_managed_environment_id_index ON operati
 --   requested_by            id|text    repo-verified  (nullable is repo-verified; the value type is not stated (user id or name))
 --   is_dry_run              boolean    repo-verified
 --   status                  string     repo-verified
---   requested_items         json       repo-verified
+--   requested_items         json       repo-verified  (json array, nullable: repo-verified; that null means the whole set is assumed)
 --   preview                 json       repo-verified  (column repo-verified)
 --   results                 json       repo-verified
 --   metadata                json       repo-verified
 --   failure_reason          text       repo-verified
 --   started_at              timestamp  repo-verified  (naive values are read as UTC (assumed application timezone))
 --   completed_at            timestamp  repo-verified  (naive values are read as UTC (assumed application timezone))
---   operation_run_id        id         repo-verified  (added by migration 2026_02_10_115908; older rows have none)
+--   operation_run_id        id         repo-verified  (nullable FK added by migration 2026_02_10_115908 (repo-verified); that rows older than it have none is assumed)
 --   created_at              timestamp  assumed  (Laravel timestamps(); naive values are read as UTC (assumed application timezone))
 --   updated_at              timestamp  assumed  (Laravel timestamps(); naive values are read as UTC (assumed application timezone))
 --   foreign key backup_set_id -> backup_sets.id: repo-verified (on delete CASCADE: assumed)
@@ -195,11 +195,11 @@ CREATE INDEX restore_runs_workspace_id_managed_environment_id_index ON restore_r
 
 -- evidence_snapshots: rows of the EvidenceSnapshot contract.
 --   id                      id         assumed  (Laravel convention)
---   workspace_id            id         repo-verified
---   managed_environment_id  id         repo-verified
---   operation_run_id        id         foundation-real  (link exists; whether restores produce it is an open question)
---   status                  string     repo-verified  (column repo-verified; values assumed)
---   completeness_state      string     repo-verified  (column repo-verified; values assumed)
+--   workspace_id            id         foundation-real
+--   managed_environment_id  id         foundation-real
+--   operation_run_id        id         foundation-real  (link exists; whether restore execution produces it is deferred)
+--   status                  string     foundation-real  (column foundation-real; values assumed)
+--   completeness_state      string     foundation-real  (column foundation-real; values assumed)
 --   generated_at            timestamp  assumed
 --   expires_at              timestamp  assumed
 --   summary                 json       assumed

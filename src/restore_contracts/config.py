@@ -9,6 +9,8 @@ reading of the application; a team that knows better writes
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
@@ -20,15 +22,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from restore_contracts.contracts.attention import (
     CAUSE_FAMILIES,
     NEXT_ACTIONS,
+    RECOVERY_CLAIM_BOUNDARIES,
     TONES,
     AttentionState,
 )
 from restore_contracts.contracts.evidence_snapshot import COMPLETENESS_STATES, EVIDENCE_STATUSES
+from restore_contracts.contracts.metadata import COUNT_KEYS
 from restore_contracts.contracts.operation_run import (
     OPERATION_RUN_OUTCOMES,
     OPERATION_RUN_STATUSES,
 )
 from restore_contracts.contracts.preview import PREVIEW_ACTIONS
+from restore_contracts.contracts.proof import EvidenceState, OperationRunProofState
 from restore_contracts.contracts.results import FOUNDATION_DECISIONS, ITEM_OUTCOME_STATUSES
 from restore_contracts.contracts.status import (
     DEFAULT_DECISION_STATES,
@@ -93,13 +98,13 @@ DEFAULT_TONES: dict[AttentionState, str] = {
     St.FAILED: "danger",
 }
 
-DEFAULT_PROOF_BY_OUTCOME: dict[str, str] = {
-    "pending": "in_progress",
-    "succeeded": "succeeded",
-    "partially_succeeded": "partially_succeeded",
-    "failed": "failed",
-    "blocked": "blocked",
-    "cancelled": "cancelled",
+DEFAULT_PROOF_BY_OUTCOME: dict[str, OperationRunProofState] = {
+    "pending": OperationRunProofState.IN_PROGRESS,
+    "succeeded": OperationRunProofState.SUCCEEDED,
+    "partially_succeeded": OperationRunProofState.PARTIALLY_SUCCEEDED,
+    "failed": OperationRunProofState.FAILED,
+    "blocked": OperationRunProofState.BLOCKED,
+    "cancelled": OperationRunProofState.CANCELLED,
 }
 """Outcome of a completed operation run -> proof state (assumed)."""
 
@@ -118,19 +123,135 @@ DEFAULT_OPERATION_RUN_AGREEMENT: dict[RestoreRunStatus, tuple[str, ...]] = {
 }
 """Restore status -> the ``status/outcome`` pairs its operation run may have (assumed)."""
 
-DEFAULT_EVIDENCE_BY_STATUS: dict[str, str] = {
-    "queued": "pending",
-    "generating": "pending",
-    "failed": "unavailable",
-    "expired": "unavailable",
+DEFAULT_EVIDENCE_BY_STATUS: dict[str, EvidenceState] = {
+    "queued": EvidenceState.PENDING,
+    "generating": EvidenceState.PENDING,
+    "failed": EvidenceState.UNAVAILABLE,
+    "expired": EvidenceState.UNAVAILABLE,
 }
 """Selected snapshot status -> evidence state; other statuses go by completeness (assumed)."""
 
-DEFAULT_EVIDENCE_BY_COMPLETENESS: dict[str, str] = {
-    "complete": "complete",
-    "partial": "partial",
-    "missing": "incomplete",
+DEFAULT_EVIDENCE_BY_COMPLETENESS: dict[str, EvidenceState] = {
+    "complete": EvidenceState.COMPLETE,
+    "partial": EvidenceState.PARTIAL,
+    "missing": EvidenceState.INCOMPLETE,
 }
+
+EVIDENCE_RECENCY_COLUMNS = ("generated_at", "created_at", "updated_at", "expires_at", "id")
+"""Snapshot columns the recency order may name (timestamps and the primary key)."""
+
+ATTENTION_CASES = (
+    "dry_run",
+    "pre_execution",
+    "execution",
+    "ended",
+    "completed",
+    "completed_with_follow_up",
+    "partial",
+    "failed",
+)
+"""What next action and summary switch on: the attention state, and for ``not_executed``
+why (a dry run, not started, still executing, or ended without applying anything)."""
+
+DEFAULT_NEXT_ACTION_BY_CASE: dict[str, str] = {
+    "dry_run": "review_preview",
+    "pre_execution": "start_restore",
+    "execution": "wait_for_execution",
+    "ended": "start_restore",
+    "completed": "verify_tenant_state",
+    "completed_with_follow_up": "review_follow_up_items",
+    "partial": "review_item_failures",
+    "failed": "review_failure",
+}
+
+SUMMARY_FIELDS = ("applied", "total", "failed", "follow_up", "status", "reason")
+"""Placeholders a summary template may use: items applied, total, failed, items needing review
+plus skipped foundations, the persisted status, and " <failure_reason>" (empty without one)."""
+
+DEFAULT_SUMMARY_BY_CASE: dict[str, str] = {
+    "dry_run": "Preview only: no changes were applied.",
+    "pre_execution": "Restore has not been executed (status {status}).",
+    "execution": "Restore is {status}; no result yet.",
+    "ended": "Restore was cancelled before any item was applied.",
+    "completed": "Restore completed: {applied} of {total} items applied.",
+    "completed_with_follow_up": (
+        "Restore completed with follow-up: {applied} of {total} items applied, "
+        "{follow_up} to review."
+    ),
+    "partial": "Restore partially applied: {applied} of {total} items applied, {failed} failed.",
+    "failed": "Restore failed: {applied} of {total} items applied.{reason}",
+}
+
+CAUSE_CASES = (
+    "completed",
+    "cancelled",
+    "not_executed",
+    "skipped_items",
+    "foundation_skipped",
+    "unclassified",
+)
+DEFAULT_CAUSE_FAMILY_BY_CASE: dict[str, str] = {
+    "completed": "none",
+    "cancelled": "cancelled",
+    "not_executed": "not_executed",
+    "skipped_items": "skipped_items",
+    "foundation_skipped": "foundation",
+    "unclassified": "unknown",
+}
+
+DEFAULT_CAUSE_BY_HTTP_STATUS: dict[int, str] = {
+    400: "validation",
+    403: "permission",
+    404: "not_found",
+    408: "timeout",
+    429: "throttling",
+    504: "timeout",
+}
+"""HTTP status of an item's failing Graph call -> cause family (assumed)."""
+
+
+class CausePattern(BaseModel):
+    """A failure message matching ``pattern`` (case-insensitive search) points at ``family``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str
+    family: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+        return value
+
+
+DEFAULT_CAUSE_BY_MESSAGE: tuple[CausePattern, ...] = (
+    CausePattern(pattern=r"\b403\b|forbidden|permission|unauthori[sz]ed", family="permission"),
+    CausePattern(pattern=r"\b429\b|throttl|too many requests", family="throttling"),
+    CausePattern(pattern=r"\b404\b|not found", family="not_found"),
+    CausePattern(pattern=r"\b400\b|bad request|invalid", family="validation"),
+    CausePattern(pattern=r"time[d ]?out|\b408\b|\b504\b", family="timeout"),
+    CausePattern(pattern=r"foundation", family="foundation"),
+)
+"""Failure message patterns, tried in order (assumed)."""
+
+DEFAULT_RECOVERY_CLAIM_BOUNDARY_BY_CASE: dict[str, str] = {
+    "not_executed": "no_execution",
+    "executed": "execution_only_not_recovery_proven",
+}
+"""Neither claims recovery: execution alone never proves it (repo-verified rule)."""
+
+DEFAULT_COUNT_BY_ITEM_STATUS: dict[str, str] = {
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "skipped": "skipped",
+    "partial": "partial",
+    "non_applied": "non_applied",
+}
+"""Item outcome status -> the metadata count it adds to, when counts come from results."""
 
 Vocabulary = Annotated[tuple[str, ...], Field(min_length=1)]
 Severity = Literal["error", "warning", "info"]
@@ -157,6 +278,36 @@ class Assumptions(BaseModel):
         default_factory=lambda: dict(DEFAULT_ATTENTION_BY_STATUS)
     )
     tones: dict[AttentionState, str] = Field(default_factory=lambda: dict(DEFAULT_TONES))
+    dry_run_decision_state: DecisionState = DecisionState.PREVIEW_ONLY
+    dry_run_attention_state: AttentionState = AttentionState.NOT_EXECUTED
+    unfinished_attention_state: AttentionState = AttentionState.NOT_EXECUTED
+    """Attention of a (non-dry) run whose status is pre-execution or execution."""
+    next_action_by_case: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_NEXT_ACTION_BY_CASE)
+    )
+    summary_by_case: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SUMMARY_BY_CASE))
+    cause_family_by_case: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_CAUSE_FAMILY_BY_CASE)
+    )
+    cause_by_http_status: dict[int, str] = Field(
+        default_factory=lambda: dict(DEFAULT_CAUSE_BY_HTTP_STATUS)
+    )
+    cause_by_message: tuple[CausePattern, ...] = DEFAULT_CAUSE_BY_MESSAGE
+    cause_item_statuses: Vocabulary = ("failed", "partial")
+    """Item statuses whose causes decide the cause family (the most common one wins)."""
+    recovery_claim_boundaries: Vocabulary = RECOVERY_CLAIM_BOUNDARIES
+    recovery_claim_boundary_by_case: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_RECOVERY_CLAIM_BOUNDARY_BY_CASE)
+    )
+    operation_run_completed_status: str = "completed"
+    """The operation-run status after which its outcome is final."""
+    evidence_recency: tuple[str, ...] = ("generated_at", "created_at", "id")
+    """Newest snapshot first by these columns; a null timestamp falls back to the next one."""
+    count_by_item_status: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_COUNT_BY_ITEM_STATUS)
+    )
+    skipped_foundation_decision: str = "skipped"
+    """The foundation decision counted as foundations_skipped."""
     item_outcome_statuses: Vocabulary = ITEM_OUTCOME_STATUSES
     foundation_decisions: Vocabulary = FOUNDATION_DECISIONS
     preview_actions: Vocabulary = PREVIEW_ACTIONS
@@ -167,14 +318,16 @@ class Assumptions(BaseModel):
     tone_vocabulary: Vocabulary = TONES
     next_actions: Vocabulary = NEXT_ACTIONS
     cause_families: Vocabulary = CAUSE_FAMILIES
-    proof_by_outcome: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PROOF_BY_OUTCOME))
+    proof_by_outcome: dict[str, OperationRunProofState] = Field(
+        default_factory=lambda: dict(DEFAULT_PROOF_BY_OUTCOME)
+    )
     operation_run_agreement: dict[RestoreRunStatus, tuple[str, ...]] = Field(
         default_factory=lambda: dict(DEFAULT_OPERATION_RUN_AGREEMENT)
     )
-    evidence_by_status: dict[str, str] = Field(
+    evidence_by_status: dict[str, EvidenceState] = Field(
         default_factory=lambda: dict(DEFAULT_EVIDENCE_BY_STATUS)
     )
-    evidence_by_completeness: dict[str, str] = Field(
+    evidence_by_completeness: dict[str, EvidenceState] = Field(
         default_factory=lambda: dict(DEFAULT_EVIDENCE_BY_COMPLETENESS)
     )
     severity: dict[str, Severity] = Field(default_factory=dict)
@@ -190,6 +343,19 @@ class Assumptions(BaseModel):
                 raise ValueError(f"{legacy.value!r} is not a legacy status")
             if group_of(target) is not StatusGroup.TERMINAL:
                 raise ValueError(f"{target.value!r} is not a terminal status")
+        return value
+
+    @field_validator("decision_states")
+    @classmethod
+    def _decision_not_for_legacy(
+        cls, value: dict[RestoreRunStatus, DecisionState]
+    ) -> dict[RestoreRunStatus, DecisionState]:
+        for status in value:
+            if group_of(status) is StatusGroup.LEGACY:
+                raise ValueError(
+                    f"{status.value!r} is a legacy status: it takes the decision state of the "
+                    "status legacy_mapping resolves it to (configure legacy_mapping instead)"
+                )
         return value
 
     @field_validator("attention_by_status")
@@ -212,11 +378,116 @@ class Assumptions(BaseModel):
         for tone in self.tones.values():
             if tone not in self.tone_vocabulary:
                 raise ValueError(f"tone {tone!r} is not in tone_vocabulary")
+        self._check_against_vocabularies()
         return self
+
+    def _check_against_vocabularies(self) -> None:
+        """Every table names only values its vocabulary holds, so no derived row can break
+        a vocabulary rule: the toolkit never contradicts itself, whatever is overridden."""
+        _keys_within("next_action_by_case", self.next_action_by_case, ATTENTION_CASES)
+        _keys_within("summary_by_case", self.summary_by_case, ATTENTION_CASES)
+        _keys_within("cause_family_by_case", self.cause_family_by_case, CAUSE_CASES)
+        _keys_within(
+            "recovery_claim_boundary_by_case",
+            self.recovery_claim_boundary_by_case,
+            ("not_executed", "executed"),
+        )
+        _values_within("next_action_by_case", self.next_action_by_case, self.next_actions)
+        _values_within("cause_family_by_case", self.cause_family_by_case, self.cause_families)
+        _values_within("cause_by_http_status", self.cause_by_http_status, self.cause_families)
+        _values_within(
+            "cause_by_message",
+            {str(i): p.family for i, p in enumerate(self.cause_by_message)},
+            self.cause_families,
+        )
+        _values_within(
+            "recovery_claim_boundary_by_case",
+            self.recovery_claim_boundary_by_case,
+            self.recovery_claim_boundaries,
+        )
+        for case, template in self.summary_by_case.items():
+            _check_template(f"summary_by_case.{case}", template)
+        _keys_within("proof_by_outcome", self.proof_by_outcome, self.operation_run_outcomes)
+        if self.operation_run_completed_status not in self.operation_run_statuses:
+            raise ValueError(
+                f"operation_run_completed_status: {self.operation_run_completed_status!r} "
+                "is not in operation_run_statuses"
+            )
+        for status, pairs in self.operation_run_agreement.items():
+            for pair in pairs:
+                op_status, _, outcome = pair.partition("/")
+                if op_status not in self.operation_run_statuses or (
+                    outcome not in self.operation_run_outcomes
+                ):
+                    raise ValueError(
+                        f"operation_run_agreement.{status.value}: {pair!r} is not "
+                        "'status/outcome' from operation_run_statuses and operation_run_outcomes"
+                    )
+        _keys_within("evidence_by_status", self.evidence_by_status, self.evidence_statuses)
+        _keys_within(
+            "evidence_by_completeness", self.evidence_by_completeness, self.completeness_states
+        )
+        for active in self.active_evidence_statuses:
+            if active not in self.evidence_statuses:
+                raise ValueError(
+                    f"active_evidence_statuses: {active!r} is not in evidence_statuses"
+                )
+        for column in self.evidence_recency:
+            if column not in EVIDENCE_RECENCY_COLUMNS:
+                raise ValueError(
+                    f"evidence_recency: {column!r} is not one of {list(EVIDENCE_RECENCY_COLUMNS)}"
+                )
+        _keys_within("count_by_item_status", self.count_by_item_status, self.item_outcome_statuses)
+        _values_within("count_by_item_status", self.count_by_item_status, COUNT_KEYS[1:])
+        for item_status in self.cause_item_statuses:
+            if item_status not in self.item_outcome_statuses:
+                raise ValueError(
+                    f"cause_item_statuses: {item_status!r} is not in item_outcome_statuses"
+                )
+        if self.skipped_foundation_decision not in self.foundation_decisions:
+            raise ValueError(
+                f"skipped_foundation_decision: {self.skipped_foundation_decision!r} "
+                "is not in foundation_decisions"
+            )
 
     def effective_status(self, status: RestoreRunStatus) -> RestoreRunStatus:
         """A legacy status resolved to the terminal status it stands for."""
         return self.legacy_mapping.get(status, status)
+
+    def decision_of(self, status: RestoreRunStatus) -> DecisionState:
+        """The decision state of a (non-dry) run's status; a legacy one by what it resolves to."""
+        return self.decision_states[self.effective_status(status)]
+
+
+def _keys_within(name: str, table: Mapping[Any, Any], known: Any) -> None:
+    for key in table:
+        if str(key) not in known:
+            raise ValueError(f"{name}: key {str(key)!r} is not one of {sorted(known)}")
+
+
+def _values_within(name: str, table: Mapping[Any, str], known: Any) -> None:
+    for key, value in table.items():
+        if value not in known:
+            raise ValueError(
+                f"{name}.{key}: {value!r} is not in the vocabulary {sorted(known)}; "
+                "override both together"
+            )
+
+
+def _check_template(name: str, template: str) -> None:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ValueError(f"{name}: not a valid template: {exc}") from None
+    for placeholder in fields:
+        if placeholder not in SUMMARY_FIELDS:
+            raise ValueError(
+                f"{name}: unknown placeholder {{{placeholder}}}; use {list(SUMMARY_FIELDS)}"
+            )
+    try:
+        template.format(applied=0, total=0, failed=0, follow_up=0, status="draft", reason="")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name}: not a valid template: {exc}") from None
 
 
 _MERGED_KEYS = (
@@ -224,11 +495,29 @@ _MERGED_KEYS = (
     "decision_states",
     "attention_by_status",
     "tones",
+    "next_action_by_case",
+    "summary_by_case",
+    "cause_family_by_case",
+    "cause_by_http_status",
+    "recovery_claim_boundary_by_case",
+    "count_by_item_status",
     "proof_by_outcome",
     "operation_run_agreement",
     "evidence_by_status",
     "evidence_by_completeness",
 )
+
+_NAMED_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.]*): (.*)$", re.S)
+"""A whole-configuration check's message that starts with the key it is about."""
+
+_KEYED_BY_VOCABULARY = {
+    "proof_by_outcome": "operation_run_outcomes",
+    "evidence_by_status": "evidence_statuses",
+    "evidence_by_completeness": "completeness_states",
+    "count_by_item_status": "item_outcome_statuses",
+}
+"""Mappings keyed by a vocabulary's values: a default entry whose key the configured
+vocabulary drops is dropped with it (given entries are merged over the rest)."""
 
 
 def build_assumptions(
@@ -242,6 +531,13 @@ def build_assumptions(
             base = {str(k): v for k, v in getattr(defaults, key).items()}
             base.update(data[key])
             data[key] = base
+    for key, vocabulary in _KEYED_BY_VOCABULARY.items():
+        values = data.get(vocabulary)
+        given = overrides.get(key, {})
+        if isinstance(values, list | tuple) and isinstance(given, Mapping):
+            kept = {k: v for k, v in getattr(defaults, key).items() if k in values}
+            kept.update(given)
+            data[key] = kept
     try:
         return Assumptions.model_validate(data)
     except ValidationError as exc:
@@ -249,6 +545,9 @@ def build_assumptions(
         loc = ".".join(str(part) for part in error["loc"])
         key = ".".join(part for part in ("tool.restore-contracts", loc) if part)
         message = error["msg"].removeprefix("Value error, ")
+        named = _NAMED_MESSAGE.match(message)
+        if not loc and named is not None:
+            key, message = f"{key}.{named.group(1)}", named.group(2)
         raise ConfigError(f"{source}: {key}: {message}") from None
 
 
@@ -290,15 +589,27 @@ def load_assumptions(path: Path | None = None, *, cwd: Path | None = None) -> As
 
 
 __all__ = (
+    "ATTENTION_CASES",
+    "CAUSE_CASES",
     "CONFIG_FILE",
     "DEFAULT_ATTENTION_BY_STATUS",
+    "DEFAULT_CAUSE_BY_HTTP_STATUS",
+    "DEFAULT_CAUSE_BY_MESSAGE",
+    "DEFAULT_CAUSE_FAMILY_BY_CASE",
+    "DEFAULT_COUNT_BY_ITEM_STATUS",
     "DEFAULT_EVIDENCE_BY_COMPLETENESS",
     "DEFAULT_EVIDENCE_BY_STATUS",
+    "DEFAULT_NEXT_ACTION_BY_CASE",
     "DEFAULT_OPERATION_RUN_AGREEMENT",
     "DEFAULT_PROOF_BY_OUTCOME",
+    "DEFAULT_RECOVERY_CLAIM_BOUNDARY_BY_CASE",
+    "DEFAULT_SUMMARY_BY_CASE",
     "DEFAULT_TONES",
+    "EVIDENCE_RECENCY_COLUMNS",
+    "SUMMARY_FIELDS",
     "Assumptions",
     "AttentionChoice",
+    "CausePattern",
     "EvidencePolicy",
     "Severity",
     "build_assumptions",

@@ -7,9 +7,10 @@ and every derivation rule, so that an assumption can never pass for a fact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import types
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field
 
@@ -19,7 +20,14 @@ VOCABULARY_KEY = "x-vocabulary"
 
 
 class Provenance(StrEnum):
-    """How a field or rule is known; the first five come from the truth map's legend."""
+    """How a field or rule is known.
+
+    The first five are the truth map's legend (``derived`` is its "derived
+    from existing model", ``not-available`` its "not available"); ``assumed``
+    marks this toolkit's working assumptions, and ``format`` marks rules about
+    the export's encoding (JSON, UTF-8, CSV), which no application fact backs
+    or needs to.
+    """
 
     REPO_VERIFIED = "repo-verified"
     DERIVED = "derived"
@@ -27,6 +35,7 @@ class Provenance(StrEnum):
     NOT_AVAILABLE = "not-available"
     DEFERRED = "deferred"
     ASSUMED = "assumed"
+    FORMAT = "format"
 
 
 def field(
@@ -91,12 +100,48 @@ def field_provenance(model: type[BaseModel]) -> dict[str, Provenance]:
     return {name: provenance_of(model, name) for name in model.model_fields}
 
 
+def _nested_models(annotation: Any) -> list[tuple[type[BaseModel], str]]:
+    """Models inside a field's type, each with the path step to reach one of its values."""
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _nested_models(args[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, "")]
+    if origin is Union or origin is types.UnionType:
+        return [found for arg in args for found in _nested_models(arg)]
+    if origin is list and args:
+        return [(m, "[]" + step) for m, step in _nested_models(args[0])]
+    if origin is dict and len(args) == 2:
+        return [(m, ".*" + step) for m, step in _nested_models(args[1])]
+    return []
+
+
+def contract_fields(
+    model: type[BaseModel], *, stop: tuple[type[BaseModel], ...] = (), prefix: str = ""
+) -> Iterator[tuple[str, Provenance, str | None]]:
+    """Every field of a model and of the models nested in it, by path, with label and note.
+
+    A nested value of a map is reached as ``items.*.status``, an entry of a list as
+    ``foundations[].type``. Models in ``stop`` (contracts listed on their own) are
+    not descended into.
+    """
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        yield path, provenance_of(model, name), note_of(model, name)
+        for nested, step in _nested_models(info.annotation):
+            if nested is model or nested in stop:
+                continue
+            yield from contract_fields(nested, stop=stop, prefix=f"{path}{step}.")
+
+
 __all__ = (
     "NOTE_KEY",
     "PROVENANCE_KEY",
     "VOCABULARY_KEY",
     "MissingProvenanceError",
     "Provenance",
+    "contract_fields",
     "field",
     "field_provenance",
     "note_of",

@@ -60,14 +60,31 @@ def test_statuses_json() -> None:
 
 
 def test_derivations_json_is_the_executed_table() -> None:
-    """The printed attention table is the one built from the configuration."""
+    """Every executed table is printed; the attention state table is the configured one."""
     result = CliRunner().invoke(cli, ["derivations", "--format", "json"])
     payload = json.loads(result.stdout)
-    assert list(payload) == ["decision_state", "attention", "operation_run_proof", "evidence"]
+    assert list(payload) == [
+        "decision_state",
+        "counts",
+        "attention_state",
+        "attention_summary",
+        "attention_next_action",
+        "attention_cause_family",
+        "attention_recovery_claim_boundary",
+        "attention_tone",
+        "operation_run_proof",
+        "evidence",
+    ]
     assert [
-        {"rule": r.rule, "when": r.when, "then": r.then, "provenance": r.provenance.value}
+        {
+            "rule": r.rule,
+            "when": r.when,
+            "then": r.then,
+            "provenance": r.provenance.value,
+            "note": r.note,
+        }
         for r in attention_table(Assumptions())
-    ] == payload["attention"]
+    ] == payload["attention_state"]
 
 
 def test_derivations_follow_the_configuration(
@@ -120,3 +137,45 @@ def test_provenance_is_queryable_from_python() -> None:
     for model in CONTRACTS.values():
         labels = field_provenance(model)
         assert list(model.model_fields) == list(labels)
+
+
+def test_statuses_follow_the_legacy_mapping(tmp_path: Path) -> None:
+    """A configured legacy mapping moves the legacy status's decision state with it."""
+    config = tmp_path / "restore-contracts.toml"
+    config.write_text('legacy_mapping = { aborted = "failed" }\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), "statuses", "--format", "json"])
+    rows = {row["status"]: row for row in json.loads(result.stdout)["statuses"]}
+    assert rows["aborted"] == {"status": "aborted", "group": "legacy", "resolves_to": "failed"} | {
+        "decision_state": "failed"
+    }
+
+
+def test_fields_lists_nested_fields() -> None:
+    """Fields of nested models are listed by path, with their own labels and notes."""
+    result = CliRunner().invoke(
+        cli, ["fields", "restore_run_metadata", "--provenance", "assumed", "--format", "json"]
+    )
+    paths = [row["field"] for row in json.loads(result.stdout)]
+    assert [
+        f"{basis}.{name}"
+        for basis in ("scope_basis", "check_basis", "preview_basis")
+        for name in ("fingerprint", "recorded_at", "item_count")
+    ] + [
+        "execution_safety_snapshot.captured_at",
+        "execution_safety_snapshot.checks_passed",
+        "execution_safety_snapshot.warnings",
+    ] == paths
+
+
+def test_fields_nested_assumed_keys_carry_their_rule() -> None:
+    """The invented item status key is listed as assumed, its note naming the rule checking it."""
+    result = CliRunner().invoke(cli, ["fields", "restore_run_results", "--format", "json"])
+    rows = {row["field"]: row for row in json.loads(result.stdout)}
+    assert rows["items.*.status"] == {
+        "contract": "restore_run_results",
+        "field": "items.*.status",
+        "provenance": "assumed",
+        "note": "key named by this toolkit, not by the truth map; optional "
+        "(RR314 reports an item without it)",
+    }
+    assert "foundations[].decision" in rows

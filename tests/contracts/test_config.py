@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from restore_contracts.cli import cli
 from restore_contracts.config import (
+    ATTENTION_CASES,
+    DEFAULT_OPERATION_RUN_AGREEMENT,
     Assumptions,
     EvidencePolicy,
     build_assumptions,
@@ -54,8 +56,14 @@ class TestLoading:
         }
 
     def test_vocabularies_replace(self) -> None:
-        """A vocabulary given in the file replaces the default list."""
-        custom = build_assumptions({"item_outcome_statuses": ["ok", "error"]})
+        """A vocabulary given in the file replaces the default list (with the tables naming it)."""
+        custom = build_assumptions(
+            {
+                "item_outcome_statuses": ["ok", "error"],
+                "count_by_item_status": {"ok": "succeeded", "error": "failed"},
+                "cause_item_statuses": ["error"],
+            }
+        )
         assert custom.item_outcome_statuses == ("ok", "error")
 
 
@@ -123,3 +131,151 @@ class TestBadValues:
         with pytest.raises(ConfigError) as caught:
             load_assumptions(bad)
         assert caught.value.format_message().startswith(f"{bad}: not valid TOML: ")
+
+
+class TestTablesAgainstVocabularies:
+    """A value that names a state, outcome or status that does not exist fails at load."""
+
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            (
+                {"proof_by_outcome": {"blocked": "exploded"}},
+                "cfg: tool.restore-contracts.proof_by_outcome.blocked: Input should be "
+                "'not_linked', 'unresolved', 'unknown', 'in_progress', 'succeeded', "
+                "'partially_succeeded', 'failed', 'blocked', 'cancelled' or 'unrecognised'",
+            ),
+            (
+                {"proof_by_outcome": {"exploded": "failed"}},
+                "cfg: tool.restore-contracts.proof_by_outcome: key 'exploded' is not one of "
+                "['blocked', 'cancelled', 'failed', 'partially_succeeded', 'pending', 'succeeded']",
+            ),
+            (
+                {"evidence_by_status": {"failed": "gone"}},
+                "cfg: tool.restore-contracts.evidence_by_status.failed: Input should be "
+                "'no_operation_run', 'none', 'pending', 'complete', 'partial', 'incomplete', "
+                "'unavailable' or 'unrecognised'",
+            ),
+            (
+                {"next_actions": ["x"]},
+                "cfg: tool.restore-contracts.next_action_by_case.dry_run: 'review_preview' is "
+                "not in the vocabulary ['x']; override both together",
+            ),
+            (
+                {"recovery_claim_boundaries": ["x"]},
+                "cfg: tool.restore-contracts.recovery_claim_boundary_by_case.not_executed: "
+                "'no_execution' is not in the vocabulary ['x']; override both together",
+            ),
+            (
+                {"cause_by_http_status": {"403": "forbidden"}},
+                "cfg: tool.restore-contracts.cause_by_http_status.403: 'forbidden' is not in the "
+                "vocabulary ['cancelled', 'foundation', 'none', 'not_executed', 'not_found', "
+                "'permission', 'skipped_items', 'throttling', 'timeout', 'unknown', "
+                "'validation']; override both together",
+            ),
+            (
+                {"summary_by_case": {"failed": "Failed {why}"}},
+                "cfg: tool.restore-contracts.summary_by_case.failed: unknown placeholder {why}; "
+                "use ['applied', 'total', 'failed', 'follow_up', 'status', 'reason']",
+            ),
+            (
+                {"summary_by_case": {"completed": "{applied:Z} applied"}},
+                "cfg: tool.restore-contracts.summary_by_case.completed: not a valid template: "
+                "Unknown format code 'Z' for object of type 'int'",
+            ),
+            (
+                {"cause_by_message": [{"pattern": "(", "family": "permission"}]},
+                "cfg: tool.restore-contracts.cause_by_message.0.pattern: '(' is not a regular "
+                "expression: missing ), unterminated subpattern at position 0",
+            ),
+            (
+                {"operation_run_completed_status": "done"},
+                "cfg: tool.restore-contracts.operation_run_completed_status: 'done' is not in "
+                "operation_run_statuses",
+            ),
+            (
+                {"operation_run_agreement": {"failed": ["completed/exploded"]}},
+                "cfg: tool.restore-contracts.operation_run_agreement.failed: "
+                "'completed/exploded' is not 'status/outcome' from operation_run_statuses and "
+                "operation_run_outcomes",
+            ),
+            (
+                {"active_evidence_statuses": ["live"]},
+                "cfg: tool.restore-contracts.active_evidence_statuses: 'live' is not in "
+                "evidence_statuses",
+            ),
+            (
+                {"evidence_recency": ["finished_at"]},
+                "cfg: tool.restore-contracts.evidence_recency: 'finished_at' is not one of "
+                "['generated_at', 'created_at', 'updated_at', 'expires_at', 'id']",
+            ),
+            (
+                {"decision_states": {"aborted": "failed"}},
+                "cfg: tool.restore-contracts.decision_states: 'aborted' is a legacy status: it "
+                "takes the decision state of the status legacy_mapping resolves it to "
+                "(configure legacy_mapping instead)",
+            ),
+            (
+                {"skipped_foundation_decision": "ignored"},
+                "cfg: tool.restore-contracts.skipped_foundation_decision: 'ignored' is not in "
+                "foundation_decisions",
+            ),
+            (
+                {"item_outcome_statuses": ["ok", "error"]},
+                "cfg: tool.restore-contracts.cause_item_statuses: 'failed' is not in "
+                "item_outcome_statuses",
+            ),
+        ],
+    )
+    def test_message(self, overrides: dict[str, object], message: str) -> None:
+        """The error is one line naming the key and the value that does not exist."""
+        with pytest.raises(ConfigError) as caught:
+            build_assumptions(overrides, source="cfg")
+        assert message == caught.value.format_message()
+
+    @pytest.mark.parametrize(
+        ("toml", "command", "line"),
+        [
+            (
+                'proof_by_outcome = { blocked = "exploded" }\n',
+                "truth",
+                "tool.restore-contracts.proof_by_outcome.blocked: Input should be 'not_linked'",
+            ),
+            (
+                'next_actions = ["x"]\n',
+                "validate",
+                "tool.restore-contracts.next_action_by_case.dry_run: 'review_preview' is not in",
+            ),
+        ],
+    )
+    def test_cli_exit_2_at_load(self, tmp_path: Path, toml: str, command: str, line: str) -> None:
+        """truth and validate stop at load with exit 2 and one line, before reading any row."""
+        config = tmp_path / "restore-contracts.toml"
+        config.write_text(toml)
+        result = CliRunner().invoke(cli, ["--config", str(config), command, str(tmp_path)])
+        assert result.exit_code == 2
+        assert len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith(f"Error: {config}: {line}")
+
+    def test_vocabulary_overridden_with_its_table_is_consistent(self) -> None:
+        """Overriding next_actions with the table naming them gives rows RR405 accepts."""
+        actions = {c: f"do_{c}" for c in ATTENTION_CASES}
+        custom = build_assumptions(
+            {"next_actions": list(actions.values()), "next_action_by_case": actions}
+        )
+        assert set(custom.next_action_by_case.values()) <= set(custom.next_actions)
+
+    def test_dropped_vocabulary_value_drops_its_default_entry(self) -> None:
+        """Removing an outcome from the vocabulary removes its default proof_by_outcome row."""
+        custom = build_assumptions(
+            {
+                "operation_run_outcomes": ["succeeded", "failed"],
+                "operation_run_agreement": {
+                    s: ["completed/succeeded"] for s in DEFAULT_OPERATION_RUN_AGREEMENT
+                },
+            }
+        )
+        assert {k: v.value for k, v in custom.proof_by_outcome.items()} == {
+            "succeeded": "succeeded",
+            "failed": "failed",
+        }

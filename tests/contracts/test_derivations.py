@@ -23,8 +23,10 @@ from restore_contracts.derivations import (
     derive_proof,
     outcome_counts,
 )
-from restore_contracts.derivations.attention import EXECUTION_ONLY, NO_EXECUTION
 from tests.contracts.conftest import items, op, run, snap
+
+EXECUTION_ONLY = "execution_only_not_recovery_proven"
+NO_EXECUTION = "no_execution"
 
 DEFAULTS = Assumptions()
 S = RestoreRunStatus
@@ -66,9 +68,14 @@ class TestDecisionState:
 
     def test_override(self) -> None:
         """A configured decision state replaces the default for that status only."""
-        custom = build_assumptions({"decision_states": {"aborted": "failed"}})
+        custom = build_assumptions({"decision_states": {"cancelled": "failed"}})
+        assert derive_decision_state(run(status="cancelled"), custom) == DecisionState.FAILED
+        assert derive_decision_state(run(status="completed"), custom) == DecisionState.COMPLETED
+
+    def test_legacy_status_follows_the_legacy_mapping(self) -> None:
+        """A legacy status shows the decision state of the status it resolves to."""
+        custom = build_assumptions({"legacy_mapping": {"aborted": "failed"}})
         assert derive_decision_state(run(status="aborted"), custom) == DecisionState.FAILED
-        assert derive_decision_state(run(status="cancelled"), custom) == DecisionState.CANCELLED
 
 
 class TestAttentionState:
@@ -132,7 +139,7 @@ class TestAttentionState:
             metadata={"total": 2, "succeeded": 1, "failed": 1},
         )
         assert derive_attention_state(with_meta, DEFAULTS) == St.COMPLETED_WITH_FOLLOW_UP
-        assert outcome_counts(with_meta).failed == 1
+        assert outcome_counts(with_meta, DEFAULTS).failed == 1
 
     def test_configured_choice(self) -> None:
         """A team that treats cancelled runs as failed can say so in the configuration."""

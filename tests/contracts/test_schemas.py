@@ -45,6 +45,24 @@ class TestEachSchema:
         labels = {prop[PROVENANCE_KEY] for _, prop in properties}
         assert labels <= {p.value for p in Provenance}
 
+    def test_no_assumed_value_set_is_an_enum(self, name: str) -> None:
+        """Only repo-verified properties carry an enum (directly or by $ref); assumed value
+        sets are x-vocabulary annotations, never presented as the schema's fact."""
+        schema = schema_for(name, CONTRACTS[name])
+        defs = schema.get("$defs", {})
+
+        def has_enum(prop: dict[str, Any]) -> bool:
+            ref = prop.get("$ref", "")
+            target = defs.get(ref.removeprefix("#/$defs/"), {}) if ref else {}
+            return "enum" in prop or "enum" in target
+
+        enums = [
+            (path, prop[PROVENANCE_KEY])
+            for path, prop in _properties(schema)
+            if has_enum(prop) and prop[PROVENANCE_KEY] != Provenance.REPO_VERIFIED.value
+        ]
+        assert enums == []
+
     def test_has_identity(self, name: str) -> None:
         """$schema, $id, title and description come first, so other tools can cite it."""
         schema = schema_for(name, CONTRACTS[name])

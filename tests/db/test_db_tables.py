@@ -63,7 +63,8 @@ class TestColumns:
         column = METADATA.tables["restore_runs"].c.operation_run_id
         assert column.info == {
             "provenance": "repo-verified",
-            "note": "added by migration 2026_02_10_115908; older rows have none",
+            "note": "nullable FK added by migration 2026_02_10_115908 (repo-verified); "
+            "that rows older than it have none is assumed",
             "kind": "id",
         }
 

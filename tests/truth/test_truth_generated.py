@@ -89,7 +89,7 @@ class TestFromNdjson:
         assert (2, 1, {"pending": 1}, [op_id]) == (
             answer["with_several"],
             answer["policies_disagree"],
-            answer["latest_any_shows_when_disagreeing"],
+            answer["when_disagreeing"]["latest_active_hides_newer"],
             answer["examples"]["operation_run_ids"],
         )
 

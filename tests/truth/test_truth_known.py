@@ -135,7 +135,7 @@ class TestKnownAnswers:
             "verdict": "sometimes (66.7%)",
             "executed_with_operation_run": 3,
             "with_evidence": 2,
-            "share": 0.6667,
+            "share": 0.667,
             "by_status": {
                 "completed": {"runs": 2, "with_evidence": 1, "share": 0.5},
                 "failed": {"runs": 1, "with_evidence": 1, "share": 1.0},
@@ -146,13 +146,21 @@ class TestKnownAnswers:
     def test_multiple_snapshots(self, report: dict[str, Any]) -> None:
         """Operation run 10 has an older active and a newer generating snapshot."""
         assert report["questions"]["multiple_snapshots"] == {
-            "question": "With several snapshots for one operation run, do latest active and latest any differ?",
-            "verdict": "latest_active: in 1 of 1 the newest snapshot is not active and latest_any would show it (pending 1)",
+            "question": "With several snapshots for one operation run, which one should be linked (latest active or latest any)?",
+            "verdict": "latest_active: they differ for 1 of 1 (100.0%), each time an active snapshot exists and latest_any would show a newer one without usable evidence (pending 1)",
             "operation_runs_with_snapshots": 2,
             "with_several": 1,
             "policies_disagree": 1,
             "share": 1.0,
-            "latest_any_shows_when_disagreeing": {"pending": 1},
+            "detail_page_shows": {
+                "latest_active": {"complete": {"count": 1, "share": 1.0}},
+                "latest_any": {"pending": {"count": 1, "share": 1.0}},
+            },
+            "when_disagreeing": {
+                "latest_active_shows_nothing": 0,
+                "latest_active_hides_newer": {"pending": 1},
+            },
+            "status_sequences": {"active -> generating": {"count": 1, "share": 1.0}},
             "examples": {"operation_run_ids": [10]},
         }
 
@@ -205,12 +213,11 @@ class TestKnownAnswers:
         }
 
     def test_requested_by_types(self, report: dict[str, Any]) -> None:
-        """The value types seen in requested_by, most common first."""
+        """The value types seen in requested_by; 7 and "7" are one type (integer)."""
         assert report["questions"]["nullability"]["requested_by_types"] == {
             "null": {"count": 4, "share": 0.5},
+            "integer": {"count": 2, "share": 0.25},
             "email": {"count": 1, "share": 0.125},
-            "integer": {"count": 1, "share": 0.125},
-            "numeric_text": {"count": 1, "share": 0.125},
             "text": {"count": 1, "share": 0.125},
         }
 
@@ -294,13 +301,15 @@ class TestMarkdown:
         headings = [line for line in text.splitlines() if line.startswith("### ")]
         assert headings == [
             "### 1. Do restore executions produce an EvidenceSnapshot linked to their OperationRun? (`evidence_for_executions`)",
-            "### 2. With several snapshots for one operation run, do latest active and latest any differ? (`multiple_snapshots`)",
+            "### 2. With several snapshots for one operation run, which one should be linked (latest active or latest any)? (`multiple_snapshots`)",
             "### 3. What are the RBAC rules for viewing evidence and operation runs from the detail page? (`rbac`)",
             "### 4. How many restore runs carry an operation_run_id? (`operation_run_coverage`)",
             "### 5. How common are the legacy statuses, and how recent? (`legacy_statuses`)",
             "### 6. How often does each assumed rule hold? (`assumption_hold_rates`)",
             "### 7. How often is each nullable column filled, and what is requested_by? (`nullability`)",
             "### 8. How are statuses and derived states distributed? (`distributions`)",
+            "### 9. How often does each assumed vocabulary hold? (`vocabulary_hold_rates`)",
+            "### 10. How many runs did each derivation row decide? (`derivation_rows`)",
         ]
         assert (
             "Verdict: **sometimes (66.7%)**. Of 3 executed restore runs with an operation run, 2 (66.7%) have at least one linked evidence snapshot."

@@ -15,6 +15,7 @@ import click
 from restore_contracts import __version__
 from restore_contracts.cli import contracts as _contracts
 from restore_contracts.cli import db as _db
+from restore_contracts.cli import explain as _explain
 from restore_contracts.cli import generate as _generate
 from restore_contracts.cli import truth as _truth
 from restore_contracts.cli import validate as _validate
@@ -61,6 +62,7 @@ for _command in (
     _validate.validate,
     _validate.rules,
     _truth.truth,
+    _explain.explain,
     _db.db,
 ):
     cli.add_command(_command)

@@ -8,17 +8,10 @@ from pathlib import Path
 import click
 
 from restore_contracts.cli._context import assumptions_from
-from restore_contracts.config import Assumptions
 from restore_contracts.contracts import CONTRACTS
-from restore_contracts.contracts.status import STATUS_GROUPS, DecisionState
-from restore_contracts.derivations import (
-    TableRow,
-    attention_table,
-    decision_table,
-    evidence_table,
-    operation_run_proof_table,
-)
-from restore_contracts.provenance import Provenance, field_provenance, note_of
+from restore_contracts.contracts.status import STATUS_GROUPS
+from restore_contracts.derivations import TABLE_KEYS, derivation_tables
+from restore_contracts.provenance import Provenance, contract_fields
 from restore_contracts.schemas import check_schemas, expected_files, write_schemas
 
 FORMAT = click.Choice(["text", "json"])
@@ -68,14 +61,17 @@ def statuses(ctx: click.Context, fmt: str) -> None:
             "status": status.value,
             "group": group.value,
             "resolves_to": assumptions.effective_status(status).value,
-            "decision_state": assumptions.decision_states[status].value,
+            "decision_state": assumptions.decision_of(status).value,
         }
         for status, group in STATUS_GROUPS.items()
     ]
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"statuses": rows, "dry_run_decision_state": DecisionState.PREVIEW_ONLY.value},
+                {
+                    "statuses": rows,
+                    "dry_run_decision_state": assumptions.dry_run_decision_state.value,
+                },
                 indent=2,
             )
         )
@@ -86,39 +82,41 @@ def statuses(ctx: click.Context, fmt: str) -> None:
         click.echo(
             f"{row['status']:<24}{row['group']:<24}{row['resolves_to']:<24}{row['decision_state']}"
         )
-    click.echo(f"dry runs: decision state {DecisionState.PREVIEW_ONLY.value} (assumed)")
-
-
-def derivation_tables(assumptions: Assumptions) -> dict[str, list[TableRow]]:
-    """Every derivation's rule table, by derivation name."""
-    return {
-        "decision_state": decision_table(assumptions),
-        "attention": attention_table(assumptions),
-        "operation_run_proof": operation_run_proof_table(assumptions),
-        "evidence": evidence_table(assumptions),
-    }
+    click.echo(f"dry runs: decision state {assumptions.dry_run_decision_state.value} (assumed)")
 
 
 @click.command()
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @click.pass_context
 def derivations(ctx: click.Context, fmt: str) -> None:
-    """Print the rule table of every derivation, as the current configuration executes it."""
+    """Print every rule table the derivations execute, as the current configuration sets them.
+
+    Row ids are stable: fixed rows are numbered, rows from a configured mapping are
+    named after their key, so overriding one entry never renumbers the others.
+    """
     tables = derivation_tables(assumptions_from(ctx))
     if fmt == "json":
         payload = {
             name: [
-                {"rule": r.rule, "when": r.when, "then": r.then, "provenance": r.provenance.value}
+                {
+                    "rule": r.rule,
+                    "when": r.when,
+                    "then": r.then,
+                    "provenance": r.provenance.value,
+                    "note": r.note,
+                }
                 for r in rows
             ]
             for name, rows in tables.items()
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     for name, rows in tables.items():
-        click.echo(f"== {name}")
+        click.echo(f"== {name}  (configure: {', '.join(TABLE_KEYS[name])})")
+        width = max(len(r.rule) for r in rows)
         for r in rows:
-            click.echo(f"  {r.rule:<5} [{r.provenance.value}] if {r.when} -> {r.then}")
+            note = f"  ({r.note})" if r.note else ""
+            click.echo(f"  {r.rule:<{width}} [{r.provenance.value}] if {r.when} -> {r.then}{note}")
 
 
 @click.command()
@@ -131,22 +129,19 @@ def derivations(ctx: click.Context, fmt: str) -> None:
 )
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 def fields(contract: str | None, label: str | None, fmt: str) -> None:
-    """List contract fields with their provenance (e.g. every assumed field)."""
+    """List contract fields with their provenance (e.g. every assumed field).
+
+    Fields of nested models that are not contracts themselves are listed by path:
+    ``items.*.status`` for a value of a map, ``foundations[].type`` for a list entry.
+    """
     names = [contract] if contract else list(CONTRACTS)
     rows = []
+    own = tuple(CONTRACTS.values())
     for name in names:
-        model = CONTRACTS[name]
-        for field_name, prov in field_provenance(model).items():
+        for path, prov, note in contract_fields(CONTRACTS[name], stop=own):
             if label and prov.value != label:
                 continue
-            rows.append(
-                {
-                    "contract": name,
-                    "field": field_name,
-                    "provenance": prov.value,
-                    "note": note_of(model, field_name),
-                }
-            )
+            rows.append({"contract": name, "field": path, "provenance": prov.value, "note": note})
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -155,4 +150,4 @@ def fields(contract: str | None, label: str | None, fmt: str) -> None:
         click.echo(f"{row['contract']}.{row['field']:<28} {row['provenance']}{note}")
 
 
-__all__ = ("derivation_tables", "derivations", "fields", "schemas", "statuses")
+__all__ = ("derivations", "fields", "schemas", "statuses")

@@ -1,7 +1,8 @@
 """The ``backup_items`` row: one captured Intune policy in a backup set.
 
 ``requested_items`` and the keys of ``results.items`` are backup item ids
-(repo-verified); the item's own columns are assumed.
+(repo-verified); the truth map never names the ``backup_items`` table, so all
+of its columns, ``id`` included, are assumed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ TABLE = "backup_items"
 class BackupItem(ContractModel):
     """One row of ``backup_items``."""
 
-    id: Id = field(Provenance.REPO_VERIFIED, "Primary key; restore item ids point here.")
+    id: Id = field(
+        A,
+        "Primary key; restore item ids point here.",
+        note="item ids in restore runs are repo-verified; the backup_items table is not named",
+    )
     backup_set_id: Id = field(A, "Set the item belongs to.")
     policy_identifier: str | None = field(A, "Graph id of the captured policy.", default=None)
     policy_type: str = field(A, "Intune policy type.")

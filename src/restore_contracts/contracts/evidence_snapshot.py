@@ -1,8 +1,9 @@
 """The ``evidence_snapshots`` row: post-run evidence, possibly linked to an operation run.
 
-Foundation-real: the model and viewer exist, but whether restore execution
-produces one is an open question. Tenancy, ``status``, ``completeness_state``
-and ``operation_run_id`` are repo-verified; their vocabularies are assumed.
+Foundation-real (the truth map's label for the whole section): the model and
+viewer exist, but whether restore execution produces one is deferred. Tenancy,
+``status``, ``completeness_state`` and ``operation_run_id`` are named there and
+stay foundation-real; their vocabularies are assumed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Annotated, Any
 from restore_contracts.contracts._types import ContractModel, Id, JsonText, Timestamp
 from restore_contracts.provenance import Provenance, field
 
-R = Provenance.REPO_VERIFIED
 A = Provenance.ASSUMED
 F = Provenance.FOUNDATION_REAL
 
@@ -27,25 +27,25 @@ class EvidenceSnapshot(ContractModel):
     """One row of ``evidence_snapshots``."""
 
     id: Id = field(A, "Primary key.", note="Laravel convention")
-    workspace_id: Id = field(R, "Workspace of the snapshot (tenant scope).")
-    managed_environment_id: Id = field(R, "Environment of the snapshot (tenant scope).")
+    workspace_id: Id = field(F, "Workspace of the snapshot (tenant scope).")
+    managed_environment_id: Id = field(F, "Environment of the snapshot (tenant scope).")
     operation_run_id: Id | None = field(
         F,
         "Operation run the snapshot documents.",
         default=None,
-        note="link exists; whether restores produce it is an open question",
+        note="link exists; whether restore execution produces it is deferred",
     )
     status: str = field(
-        R,
+        F,
         "Snapshot status.",
         vocabulary=EVIDENCE_STATUSES,
-        note="column repo-verified; values assumed",
+        note="column foundation-real; values assumed",
     )
     completeness_state: str = field(
-        R,
+        F,
         "How complete the evidence is.",
         vocabulary=COMPLETENESS_STATES,
-        note="column repo-verified; values assumed",
+        note="column foundation-real; values assumed",
     )
     generated_at: Timestamp | None = field(A, "When the evidence was gathered.", default=None)
     expires_at: Timestamp | None = field(A, "When the evidence goes stale.", default=None)

@@ -44,7 +44,10 @@ class RestoreRun(ContractModel):
         R, "One of the 13 RestoreRunStatus values."
     )
     requested_items: Annotated[list[Id] | None, JsonText()] = field(
-        R, "Backup item ids the run was asked to restore (null: the whole set).", default=None
+        R,
+        "Backup item ids the run was asked to restore.",
+        default=None,
+        note="json array, nullable: repo-verified; that null means the whole set is assumed",
     )
     preview: Annotated[RestoreRunPreview | None, JsonText()] = field(
         R, "Preview of what the run would do.", default=None, note="column repo-verified"
@@ -62,7 +65,8 @@ class RestoreRun(ContractModel):
         R,
         "The OperationRun that executed the run.",
         default=None,
-        note="added by migration 2026_02_10_115908; older rows have none",
+        note="nullable FK added by migration 2026_02_10_115908 (repo-verified); "
+        "that rows older than it have none is assumed",
     )
     created_at: Timestamp | None = field(
         A, "Row creation time.", default=None, note="Laravel timestamps(); " + UTC_NOTE

@@ -3,7 +3,10 @@
 The container shape is repo-verified (``RestoreService`` writes
 ``results.foundations`` as a list and ``results.items`` as a map keyed by
 ``backup_item_id``); the keys inside one entry are this toolkit's assumption,
-so entries keep any key they carry and only the assumed ones are typed.
+so entries keep any key they carry and only the assumed ones are typed. Even
+the keys the derivations switch on (an item's ``status``, a foundation's
+``type`` and ``decision``) are optional here: a real entry shaped otherwise is
+reported by their own assumed rules and still goes through every other rule.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from restore_contracts.contracts._types import ContractModel, Count, Int, ItemKe
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
+INVENTED_NOTE = "key named by this toolkit, not by the truth map; optional"
 
 ITEM_OUTCOME_STATUSES = ("succeeded", "failed", "skipped", "partial", "non_applied")
 """Assumed vocabulary of ``results.items.*.status`` (mirrors the metadata counts)."""
@@ -23,12 +27,21 @@ FOUNDATION_DECISIONS = ("created", "mapped_existing", "skipped", "failed")
 class FoundationEntry(ContractModel):
     """One foundation object (scope tag, assignment filter, ...) handled before the items."""
 
-    type: str = field(A, "Foundation kind, e.g. scopeTag or assignmentFilter.")
+    type: str | None = field(
+        A,
+        "Foundation kind, e.g. scopeTag or assignmentFilter.",
+        default=None,
+        note=INVENTED_NOTE + " (RR315 reports an entry without it)",
+    )
     source_id: str | None = field(A, "Id of the object in the backup.", default=None)
     source_name: str | None = field(A, "Display name in the backup.", default=None)
     target_id: str | None = field(A, "Id of the object in the target tenant.", default=None)
-    decision: str = field(
-        A, "What execution did with the foundation.", vocabulary=FOUNDATION_DECISIONS
+    decision: str | None = field(
+        A,
+        "What execution did with the foundation.",
+        default=None,
+        vocabulary=FOUNDATION_DECISIONS,
+        note=INVENTED_NOTE + " (RR316 reports an entry without it)",
     )
     reason: str | None = field(A, "Why it was skipped or failed.", default=None)
 
@@ -36,7 +49,13 @@ class FoundationEntry(ContractModel):
 class ItemOutcome(ContractModel):
     """The outcome of restoring one backup item (an "item outcome array")."""
 
-    status: str = field(A, "Outcome of the item.", vocabulary=ITEM_OUTCOME_STATUSES)
+    status: str | None = field(
+        A,
+        "Outcome of the item.",
+        default=None,
+        vocabulary=ITEM_OUTCOME_STATUSES,
+        note=INVENTED_NOTE + " (RR314 reports an item without it)",
+    )
     policy_type: str | None = field(A, "Intune policy type of the item.", default=None)
     display_name: str | None = field(A, "Policy display name.", default=None)
     policy_identifier: str | None = field(A, "Graph id of the policy.", default=None)

@@ -92,10 +92,11 @@ DEFAULT_DECISION_STATES: dict[RestoreRunStatus, DecisionState] = {
     S.PARTIAL: DecisionState.PARTIAL,
     S.FAILED: DecisionState.FAILED,
     S.CANCELLED: DecisionState.CANCELLED,
-    S.ABORTED: DecisionState.CANCELLED,
-    S.COMPLETED_WITH_ERRORS: DecisionState.PARTIAL,
 }
-"""Status -> UI decision state for non-dry runs (assumed; dry runs show ``preview_only``)."""
+"""Status -> UI decision state for non-dry runs (assumed; dry runs show ``preview_only``).
+
+Legacy statuses have no entry: they show the decision state of the status the
+legacy mapping resolves them to, so the two tables can never disagree."""
 
 DECISION_STATES_PROVENANCE = Provenance.ASSUMED
 

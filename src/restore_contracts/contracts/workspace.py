@@ -1,7 +1,8 @@
 """The ``workspaces`` row: the top of tenant ownership.
 
-Referenced by every tenant-owned record (repo-verified isolation); its own
-columns beyond ``id`` are assumed.
+Every tenant-owned record carries ``workspace_id`` (repo-verified isolation
+column); the truth map never names the ``workspaces`` table itself, so all of
+its columns, ``id`` included, are assumed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ TABLE = "workspaces"
 class Workspace(ContractModel):
     """One row of ``workspaces``."""
 
-    id: Id = field(Provenance.REPO_VERIFIED, "Primary key; workspace_id points here.")
+    id: Id = field(
+        A,
+        "Primary key; workspace_id points here.",
+        note="workspace_id is repo-verified; the workspaces table it points at is not named",
+    )
     name: str = field(A, "Display name.")
     slug: str | None = field(A, "URL slug.", default=None)
     created_at: Timestamp | None = field(A, "Row creation time.", default=None)

@@ -1,38 +1,49 @@
 """Post-run evidence state under the two selection policies the truth map leaves open.
 
-Evidence snapshots are foundation-real: whether restore execution produces
-them, and which one to show when there are several (latest active or latest
-any), are open questions. Both policies are implemented; the default is
-configurable and the truth report measures how often they disagree.
+Evidence snapshots are foundation-real; the post-run evidence state is *not
+available* in the attention contract, and whether restore execution produces
+a snapshot, and which one to show when there are several (latest active or
+latest any), are deferred. Both policies are implemented; the default and the
+recency order are configurable and the truth report measures how often the
+policies disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from restore_contracts.config import Assumptions, EvidencePolicy
 from restore_contracts.contracts.evidence_snapshot import EvidenceSnapshot
 from restore_contracts.contracts.proof import EvidenceState
 from restore_contracts.contracts.restore_run import RestoreRun
-from restore_contracts.derivations._table import TableRow
+from restore_contracts.derivations._table import Decided, TableRow
 from restore_contracts.provenance import Provenance
 
 _EPOCH = datetime.min
-
+TABLE = "evidence"
+_DEFERRED_NOTE = "whether restore execution produces evidence snapshots is deferred"
 
 E = EvidenceState
 
 
-def recency_key(snapshot: EvidenceSnapshot) -> tuple[datetime, datetime, int]:
-    """Order snapshots by generated_at, then created_at, then id (assumed)."""
-    generated = snapshot.generated_at or snapshot.created_at
-    created = snapshot.created_at
-    return (
-        generated.replace(tzinfo=None) if generated else _EPOCH,
-        created.replace(tzinfo=None) if created else _EPOCH,
-        snapshot.id,
-    )
+def recency_key(snapshot: EvidenceSnapshot, columns: Iterable[str]) -> tuple[Any, ...]:
+    """Order snapshots by ``columns``; a null timestamp falls back to the next timestamp listed."""
+    names = list(columns)
+    key: list[Any] = []
+    for index, name in enumerate(names):
+        if name == "id":
+            key.append(snapshot.id)
+            continue
+        value = None
+        for later in names[index:]:
+            if later != "id":
+                value = getattr(snapshot, later)
+                if value is not None:
+                    break
+        key.append(value.replace(tzinfo=None) if value is not None else _EPOCH)
+    return tuple(key)
 
 
 def select_snapshot(
@@ -42,20 +53,45 @@ def select_snapshot(
     candidates = list(snapshots)
     if policy is EvidencePolicy.LATEST_ACTIVE:
         candidates = [s for s in candidates if s.status in assumptions.active_evidence_statuses]
-    return max(candidates, key=recency_key, default=None)
+    columns = assumptions.evidence_recency
+    return max(candidates, key=lambda s: recency_key(s, columns), default=None)
+
+
+def decide_evidence_state(
+    snapshot: EvidenceSnapshot | None, assumptions: Assumptions
+) -> Decided[EvidenceState]:
+    """The evidence state a selected snapshot (or its absence) shows, and the deciding row."""
+    if snapshot is None:
+        return Decided(E.NONE, "E3")
+    by_status = assumptions.evidence_by_status.get(snapshot.status)
+    if by_status is not None:
+        return Decided(by_status, f"E.status.{snapshot.status}")
+    if snapshot.status not in assumptions.evidence_statuses:
+        return Decided(E.UNRECOGNISED, "E4")
+    by_completeness = assumptions.evidence_by_completeness.get(snapshot.completeness_state)
+    if by_completeness is None:
+        return Decided(E.UNRECOGNISED, "E4")
+    return Decided(by_completeness, f"E.completeness.{snapshot.completeness_state}")
 
 
 def evidence_state_of(snapshot: EvidenceSnapshot | None, assumptions: Assumptions) -> EvidenceState:
     """The evidence state a selected snapshot (or its absence) shows."""
-    if snapshot is None:
-        return E.NONE
-    by_status = assumptions.evidence_by_status.get(snapshot.status)
-    if by_status is not None:
-        return E(by_status)
-    if snapshot.status not in assumptions.evidence_statuses:
-        return E.UNRECOGNISED
-    by_completeness = assumptions.evidence_by_completeness.get(snapshot.completeness_state)
-    return E(by_completeness) if by_completeness is not None else E.UNRECOGNISED
+    return decide_evidence_state(snapshot, assumptions).value
+
+
+def decide_evidence(
+    run: RestoreRun,
+    snapshots: Iterable[EvidenceSnapshot],
+    assumptions: Assumptions,
+    policy: EvidencePolicy | None = None,
+) -> tuple[Decided[EvidenceState], EvidenceSnapshot | None]:
+    """Evidence state (with its deciding row) and the selected snapshot for a run."""
+    if run.operation_run_id is None:
+        return Decided(E.NO_OPERATION_RUN, "E1"), None
+    linked = [s for s in snapshots if s.operation_run_id == run.operation_run_id]
+    chosen = select_snapshot(linked, policy or assumptions.evidence_policy, assumptions)
+    decided = decide_evidence_state(chosen, assumptions)
+    return Decided(decided.value, decided.rule, ("E2",)), chosen
 
 
 def derive_evidence(
@@ -65,44 +101,56 @@ def derive_evidence(
     policy: EvidencePolicy | None = None,
 ) -> tuple[EvidenceState, EvidenceSnapshot | None]:
     """Evidence state and the selected snapshot for a run (snapshots of its operation run)."""
-    if run.operation_run_id is None:
-        return E.NO_OPERATION_RUN, None
-    linked = [s for s in snapshots if s.operation_run_id == run.operation_run_id]
-    chosen = select_snapshot(linked, policy or assumptions.evidence_policy, assumptions)
-    return evidence_state_of(chosen, assumptions), chosen
+    decided, chosen = decide_evidence(run, snapshots, assumptions, policy)
+    return decided.value, chosen
 
 
 def evidence_table(assumptions: Assumptions) -> list[TableRow]:
     """The rule table of :func:`derive_evidence`, in evaluation order."""
-    a = Provenance.ASSUMED
+    d = Provenance.DEFERRED
     active = ", ".join(assumptions.active_evidence_statuses)
+    order = ", ".join(assumptions.evidence_recency)
     rows = [
-        TableRow("E1", "operation_run_id is null", E.NO_OPERATION_RUN.value, Provenance.DERIVED),
+        TableRow(
+            "E1",
+            "operation_run_id is null",
+            E.NO_OPERATION_RUN.value,
+            Provenance.ASSUMED,
+            note="the nullable link is repo-verified; the state it gives is assumed",
+        ),
         TableRow(
             "E2",
-            f"select: latest_active = newest with status in ({active}); latest_any = newest;"
-            f" newest by generated_at, created_at, id (policy now {assumptions.evidence_policy})",
+            f"select among the operation run's snapshots: latest_active = newest with status in"
+            f" ({active}); latest_any = newest; newest by {order} (a null timestamp falls back"
+            f" to the next one; policy now {assumptions.evidence_policy})",
             "(the selected snapshot)",
-            a,
+            d,
+            note="which snapshot to link when there are several is deferred (open question 2)",
         ),
-        TableRow("E3", "no snapshot selected", E.NONE.value, a),
+        TableRow("E3", "no snapshot selected", E.NONE.value, d, note=_DEFERRED_NOTE),
     ]
     for status, state in assumptions.evidence_by_status.items():
-        rows.append(TableRow(f"E{len(rows) + 1}", f"selected status = {status}", state, a))
+        rows.append(TableRow(f"E.status.{status}", f"selected status = {status}", state.value, d))
     for completeness, state in assumptions.evidence_by_completeness.items():
         rows.append(
             TableRow(
-                f"E{len(rows) + 1}", f"otherwise, completeness_state = {completeness}", state, a
+                f"E.completeness.{completeness}",
+                f"otherwise, completeness_state = {completeness}",
+                state.value,
+                d,
             )
         )
     rows.append(
-        TableRow(f"E{len(rows) + 1}", "value outside the vocabulary", E.UNRECOGNISED.value, a)
+        TableRow("E4", "value outside the vocabulary", E.UNRECOGNISED.value, d, note=_DEFERRED_NOTE)
     )
     return rows
 
 
 __all__ = (
+    "TABLE",
     "EvidenceState",
+    "decide_evidence",
+    "decide_evidence_state",
     "derive_evidence",
     "evidence_state_of",
     "evidence_table",

@@ -309,6 +309,26 @@ def _safety_snapshot_late(world: World) -> None:
     run["metadata"]["execution_safety_snapshot"]["captured_at"] = shift(run["started_at"], 60)
 
 
+@mutation("RR314", "completed", "A succeeded item outcome loses its (assumed) status key.")
+def _item_without_status(world: World) -> None:
+    _, outcome = _item(world, "succeeded")
+    del outcome["status"]
+
+
+@mutation("RR315", "completed", "A foundation entry loses its (assumed) type key.")
+def _foundation_without_type(world: World) -> None:
+    del _run(world)["results"]["foundations"][0]["type"]
+
+
+@mutation("RR316", "completed", "A foundation entry that was not skipped loses its decision key.")
+def _foundation_without_decision(world: World) -> None:
+    for entry in _run(world)["results"]["foundations"]:
+        if entry["decision"] != "skipped":
+            del entry["decision"]
+            return
+    raise LookupError("no foundation entry to mutate")
+
+
 # RR4xx: the exported derived view (the mutation adds restore_run_proofs to the world).
 
 

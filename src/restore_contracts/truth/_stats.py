@@ -1,17 +1,31 @@
-"""Small counting helpers shared by the truth questions: shares, tallies, example ids."""
+"""Small counting helpers shared by the truth questions: shares, tallies, example ids.
+
+A share is rounded once, half up, from the exact fraction, to the 0.1% the
+reports print; the percentage text is that same figure, never rounded again.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+_PLACES = Decimal("0.001")
 
 
 def share(part: int, whole: int) -> float | None:
-    """part / whole rounded to four places; None when there is nothing to divide by."""
+    """part / whole rounded half up to three places (0.1%); None when whole is 0."""
     if whole == 0:
         return None
-    return round(part / whole, 4)
+    return float((Decimal(part) / Decimal(whole)).quantize(_PLACES, rounding=ROUND_HALF_UP))
+
+
+def percent(value: float | None) -> str:
+    """A share as the percentage it already is (``0.686`` -> ``68.6%``); None is ``n/a``."""
+    if value is None:
+        return "n/a"
+    return f"{Decimal(repr(value)) * 100:.1f}%"
 
 
 @dataclass(slots=True)
@@ -56,4 +70,4 @@ def distribution(counter: Counter[str]) -> dict[str, dict[str, Any]]:
     return {value: {"count": n, "share": share(n, total)} for value, n in ordered}
 
 
-__all__ = ("Examples", "Ratio", "distribution", "share")
+__all__ = ("Examples", "Ratio", "distribution", "percent", "share")

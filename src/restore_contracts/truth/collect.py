@@ -26,16 +26,11 @@ from restore_contracts.contracts import (
     StatusGroup,
     group_of,
 )
-from restore_contracts.derivations import (
-    derive_attention_state,
-    derive_decision_state,
-    derive_evidence,
-    derive_operation_run_proof,
-    evidence_state_of,
-    select_snapshot,
-)
+from restore_contracts.derivations import decide_view
 from restore_contracts.truth._stats import Examples, Ratio
+from restore_contracts.truth.tallies import DerivationTally, VocabularyTally
 from restore_contracts.validators.source import Source
+from restore_contracts.validators.tables import PROOFS
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 LEGACY = (RestoreRunStatus.ABORTED, RestoreRunStatus.COMPLETED_WITH_ERRORS)
@@ -51,7 +46,12 @@ def nullable_columns(model: type[BaseModel]) -> list[str]:
 
 
 def value_type(value: Any) -> str:
-    """How a requested_by value is typed: the seed leaves the column's type open."""
+    """How a requested_by value is typed: the seed leaves the column's type open.
+
+    Decimal digits count as an integer whether they arrive as a number (a database
+    driver, JSON) or as text (every CSV cell is text): the same rows give the same
+    figure from every source.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -59,8 +59,8 @@ def value_type(value: Any) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, str):
-        if value.isdigit():
-            return "numeric_text"
+        if value.isascii() and value.isdigit():
+            return "integer"
         if _EMAIL.match(value):
             return "email"
         return "text"
@@ -100,9 +100,13 @@ class Figures:
     proof: Counter[str] = field(default_factory=Counter)
     evidence: Counter[str] = field(default_factory=Counter)
     examples: Examples = field(init=False)
+    vocabularies: VocabularyTally = field(init=False)
+    derivations: DerivationTally = field(init=False)
 
     def __post_init__(self) -> None:
         self.examples = Examples(self.examples_limit)
+        self.vocabularies = VocabularyTally(self.examples_limit)
+        self.derivations = DerivationTally(self.examples_limit)
 
 
 def _validated(model: type[BaseModel], data: dict[str, Any] | None) -> BaseModel | None:
@@ -147,17 +151,20 @@ def _observe_run(
     linked = run.operation_run_id is not None
     figures.requested_by_types[value_type(run.requested_by)] += 1
     figures.statuses[status] += 1
-    figures.decisions[derive_decision_state(run, assumptions).value] += 1
-    figures.attention[derive_attention_state(run, assumptions).value] += 1
     operation_run = figures.operation_runs.get(run.operation_run_id or 0)
-    figures.proof[
-        derive_operation_run_proof(
-            run, operation_run, assumptions, looked_up=have_operation_runs
-        ).value
-    ] += 1
+    snapshots = (
+        figures.snapshots_by_operation_run.get(run.operation_run_id or 0, [])
+        if have_snapshots
+        else None
+    )
+    view = decide_view(run, operation_run, snapshots, assumptions, looked_up=have_operation_runs)
+    figures.decisions[view.decision_state.value.value] += 1
+    figures.attention[view.attention["state"].value] += 1
+    figures.proof[view.operation_run_proof.value.value] += 1
     if have_snapshots:
-        snapshots = figures.snapshots_by_operation_run.get(run.operation_run_id or 0, [])
-        figures.evidence[derive_evidence(run, snapshots, assumptions, policy)[0].value] += 1
+        figures.evidence[view.evidence[policy].state.value.value] += 1
+    figures.derivations.observe(run.id, view, policy)
+    figures.vocabularies.observe_run(run, assumptions)
 
     figures.coverage.add(linked)
     figures.coverage_by_status[status].add(linked)
@@ -206,8 +213,15 @@ def collect(
         for row in _read_table(source, table, figures):
             if isinstance(row, OperationRun):
                 figures.operation_runs[row.id] = row
-            elif isinstance(row, EvidenceSnapshot) and row.operation_run_id is not None:
-                figures.snapshots_by_operation_run[row.operation_run_id].append(row)
+                figures.vocabularies.observe_operation_run(row, assumptions)
+            elif isinstance(row, EvidenceSnapshot):
+                figures.vocabularies.observe_snapshot(row, assumptions)
+                if row.operation_run_id is not None:
+                    figures.snapshots_by_operation_run[row.operation_run_id].append(row)
+    if PROOFS in present:
+        for record in source.records(PROOFS):
+            if record.problem is None and isinstance(record.data, dict):
+                figures.vocabularies.observe_proof(record.data, assumptions)
     if "restore_runs" in present:
         for run in _read_table(source, "restore_runs", figures):
             assert isinstance(run, RestoreRun)
@@ -222,31 +236,4 @@ def collect(
     return figures
 
 
-def policy_disagreements(
-    figures: Figures, assumptions: Assumptions
-) -> tuple[int, int, Counter[str], list[int]]:
-    """Compare the two selection policies on every operation run with several snapshots.
-
-    Returns how many have several, in how many the policies pick different
-    snapshots, what latest_any would show in those, and example operation run ids.
-    """
-    several = 0
-    disagree = 0
-    shown: Counter[str] = Counter()
-    example_ids: list[int] = []
-    for op_id in sorted(figures.snapshots_by_operation_run):
-        snapshots = figures.snapshots_by_operation_run[op_id]
-        if len(snapshots) < 2:
-            continue
-        several += 1
-        active = select_snapshot(snapshots, EvidencePolicy.LATEST_ACTIVE, assumptions)
-        newest = select_snapshot(snapshots, EvidencePolicy.LATEST_ANY, assumptions)
-        if (active.id if active else None) != (newest.id if newest else None):
-            disagree += 1
-            shown[evidence_state_of(newest, assumptions).value] += 1
-            if len(example_ids) < figures.examples_limit:
-                example_ids.append(op_id)
-    return several, disagree, shown, example_ids
-
-
-__all__ = ("LEGACY", "Figures", "collect", "nullable_columns", "policy_disagreements", "value_type")
+__all__ = ("LEGACY", "Figures", "collect", "nullable_columns", "value_type")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from restore_contracts.display import LIMIT, clean, unique_key
+from restore_contracts.truth._stats import percent
 
 ORDER = (
     "evidence_for_executions",
@@ -26,11 +27,13 @@ ORDER = (
     "assumption_hold_rates",
     "nullability",
     "distributions",
+    "vocabulary_hold_rates",
+    "derivation_rows",
 )
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    return percent(value)
 
 
 def _ids(ids: list[int]) -> str:
@@ -78,14 +81,23 @@ def _evidence(a: dict[str, Any]) -> list[str]:
 def _multiple(a: dict[str, Any]) -> list[str]:
     if "reason" in a:
         return [f"Verdict: **{a['verdict']}** ({a['reason']})."]
-    return [
+    differing = a["when_disagreeing"]
+    hidden = ", ".join(f"{k} {v}" for k, v in differing["latest_active_hides_newer"].items())
+    lines = [
         f"Verdict: **{a['verdict']}**.",
         "",
         f"- operation runs with snapshots: {a['operation_runs_with_snapshots']}",
         f"- with more than one snapshot: {a['with_several']}",
         f"- latest active and latest any differ: {a['policies_disagree']} ({_pct(a['share'])})",
+        f"- of those, latest active shows nothing: {differing['latest_active_shows_nothing']};"
+        f" an older active one hides a newer: {hidden or 'none'}",
         f"- examples (operation run ids): {_ids(a['examples']['operation_run_ids'])}",
+        "",
     ]
+    for policy, dist in a["detail_page_shows"].items():
+        lines += _distribution(f"What the detail page shows under {policy}", dist)
+    lines += _distribution("Snapshot status sequences (oldest first)", a["status_sequences"])
+    return lines
 
 
 def _rbac(a: dict[str, Any]) -> list[str]:
@@ -137,7 +149,13 @@ def _legacy(a: dict[str, Any]) -> list[str]:
 
 def _holds(a: dict[str, Any]) -> list[str]:
     rows = [
-        [f"`{r['code']}`", r["title"], str(r["applied"]), str(r["held"]), _pct(r["share"])]
+        [
+            f"`{r['code']}`",
+            r["title"],
+            str(r["applied"]),
+            str(r["held"]),
+            f"not applied: {r['skipped']}" if "skipped" in r else _pct(r["share"]),
+        ]
         for r in a["rules"]
     ]
     return [
@@ -169,6 +187,46 @@ def _distributions(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _vocabularies(a: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            f"`{v['vocabulary']}`",
+            f"`{v['where']}`",
+            str(v["values"]),
+            str(v["inside"]),
+            _pct(v["share"]),
+            ", ".join(
+                f"`{value}` {o['count']} ({_ids(o['examples'])})"
+                for value, o in v["outside"].items()
+            )
+            or ("not applied: " + v["skipped"] if "skipped" in v else "none"),
+        ]
+        for v in a["vocabularies"]
+    ]
+    return [
+        f"Verdict: **{a['verdict']}**.",
+        "",
+        *_table(["vocabulary", "where", "values", "inside", "share", "outside"], rows),
+    ]
+
+
+def _derivation_rows(a: dict[str, Any]) -> list[str]:
+    lines = [f"Verdict: **{a['verdict']}**.", ""]
+    for t in a["tables"]:
+        rows = [
+            [f"`{r['rule']}`", r["then"], r["provenance"], str(r["decided"]), _pct(r["share"])]
+            for r in t["rows"]
+        ]
+        lines += [
+            f"**{t['table']}** ({t['runs']} runs; {t['no_specific_row']['count']} reached a"
+            f" catch-all row: {_ids(t['no_specific_row']['examples'])})",
+            "",
+            *_table(["row", "then", "provenance", "decided", "share"], rows),
+            "",
+        ]
+    return lines
+
+
 RENDERERS = {
     "evidence_for_executions": _evidence,
     "multiple_snapshots": _multiple,
@@ -178,6 +236,8 @@ RENDERERS = {
     "assumption_hold_rates": _holds,
     "nullability": _nullability,
     "distributions": _distributions,
+    "vocabulary_hold_rates": _vocabularies,
+    "derivation_rows": _derivation_rows,
 }
 
 

@@ -13,13 +13,9 @@ from typing import Any
 from restore_contracts.config import Assumptions, EvidencePolicy
 from restore_contracts.contracts import TABLE_MODELS, RestoreRunStatus
 from restore_contracts.contracts._types import format_timestamp
-from restore_contracts.truth._stats import Ratio, distribution, share
-from restore_contracts.truth.collect import (
-    LEGACY,
-    Figures,
-    nullable_columns,
-    policy_disagreements,
-)
+from restore_contracts.truth._stats import Ratio, distribution, percent, share
+from restore_contracts.truth.collect import LEGACY, Figures, nullable_columns
+from restore_contracts.truth.policies import compare_policies
 
 MIGRATION_OPERATION_RUN_ID = "2026-02-10"
 QUESTION_TITLES = {
@@ -27,7 +23,8 @@ QUESTION_TITLES = {
         "Do restore executions produce an EvidenceSnapshot linked to their OperationRun?"
     ),
     "multiple_snapshots": (
-        "With several snapshots for one operation run, do latest active and latest any differ?"
+        "With several snapshots for one operation run, which one should be linked "
+        "(latest active or latest any)?"
     ),
     "rbac": "What are the RBAC rules for viewing evidence and operation runs from the detail page?",
     "operation_run_coverage": "How many restore runs carry an operation_run_id?",
@@ -35,6 +32,8 @@ QUESTION_TITLES = {
     "assumption_hold_rates": "How often does each assumed rule hold?",
     "nullability": "How often is each nullable column filled, and what is requested_by?",
     "distributions": "How are statuses and derived states distributed?",
+    "vocabulary_hold_rates": "How often does each assumed vocabulary hold?",
+    "derivation_rows": "How many runs did each derivation row decide?",
 }
 
 
@@ -45,11 +44,7 @@ def _verdict(ratio: Ratio) -> str:
         return "always"
     if ratio.hits == 0:
         return "never"
-    return f"sometimes ({_percent(share(ratio.hits, ratio.total))})"
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    return f"sometimes ({percent(share(ratio.hits, ratio.total))})"
 
 
 def _breakdown(ratios: dict[str, Ratio], hits_key: str) -> dict[str, dict[str, Any]]:
@@ -80,29 +75,10 @@ def evidence_for_executions(figures: Figures) -> dict[str, Any]:
 
 
 def multiple_snapshots(figures: Figures, assumptions: Assumptions) -> dict[str, Any]:
-    """Question 2: how often the two selection policies pick different snapshots."""
+    """Question 2: what each selection policy would show, how often they differ, and why."""
     if "evidence_snapshots" not in figures.tables_present:
         return {"verdict": "no data", "reason": "the source has no evidence_snapshots table"}
-    several, disagree, shown, examples = policy_disagreements(figures, assumptions)
-    if several == 0:
-        supported = "no data: no operation run has more than one snapshot"
-    elif disagree == 0:
-        supported = f"either: both policies select the same snapshot for all {several}"
-    else:
-        states = ", ".join(f"{state} {n}" for state, n in sorted(shown.items()))
-        supported = (
-            f"latest_active: in {disagree} of {several} the newest snapshot is not active "
-            f"and latest_any would show it ({states})"
-        )
-    return {
-        "verdict": supported,
-        "operation_runs_with_snapshots": len(figures.snapshots_by_operation_run),
-        "with_several": several,
-        "policies_disagree": disagree,
-        "share": share(disagree, several),
-        "latest_any_shows_when_disagreeing": dict(sorted(shown.items())),
-        "examples": {"operation_run_ids": examples},
-    }
+    return compare_policies(figures.snapshots_by_operation_run, assumptions, figures.examples_limit)
 
 
 def rbac() -> dict[str, Any]:
@@ -156,7 +132,7 @@ def legacy_statuses(figures: Figures) -> dict[str, Any]:
         }
     total = sum(figures.legacy_counts.values())
     verdict = (
-        "none present" if total == 0 else f"{total} of {runs} runs ({_percent(share(total, runs))})"
+        "none present" if total == 0 else f"{total} of {runs} runs ({percent(share(total, runs))})"
     )
     return {"verdict": verdict, "statuses": found}
 
@@ -194,6 +170,34 @@ def distributions(figures: Figures) -> dict[str, Any]:
     return answer
 
 
+def vocabulary_hold_rates(figures: Figures, assumptions: Assumptions) -> dict[str, Any]:
+    """Question 9: every assumed vocabulary against the values the data carries."""
+    entries = figures.vocabularies.report(assumptions)
+    broken = [e["vocabulary"] for e in entries if e["values"] and e["inside"] < e["values"]]
+    if not any(e["values"] for e in entries):
+        verdict = "no data"
+    elif not broken:
+        verdict = "every assumed vocabulary held wherever values were seen"
+    else:
+        verdict = f"{len(broken)} vocabulary(ies) broken somewhere: {', '.join(broken)}"
+    return {"verdict": verdict, "vocabularies": entries}
+
+
+def derivation_rows(figures: Figures, assumptions: Assumptions) -> dict[str, Any]:
+    """Question 10: how many runs each row of each derivation table decided."""
+    tables = figures.derivations.report(assumptions)
+    fallback = sum(t["no_specific_row"]["count"] for t in tables)
+    runs = figures.coverage.total
+    verdict = (
+        "no data"
+        if runs == 0
+        else "every run matched a specific row of every table"
+        if fallback == 0
+        else f"{fallback} decision(s) fell to a catch-all row"
+    )
+    return {"verdict": verdict, "tables": tables}
+
+
 def build_report(
     figures: Figures,
     assumptions: Assumptions,
@@ -223,6 +227,8 @@ def build_report(
         ),
         "nullability": nullability(figures),
         "distributions": distributions(figures),
+        "vocabulary_hold_rates": vocabulary_hold_rates(figures, assumptions),
+        "derivation_rows": derivation_rows(figures, assumptions),
     }
     for key, answer in questions.items():
         answer["question"] = QUESTION_TITLES[key]

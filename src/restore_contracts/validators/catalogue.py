@@ -18,10 +18,12 @@ the rule definitions; do not edit by hand (a test fails when it drifts).
 Codes are stable: new rules get new codes, a retired code is never reused.
 Severities are the defaults; `[tool.restore-contracts.severity]` overrides them
 per code. A rule whose tables are not in the input is reported as skipped,
-never as passed. Provenance says how sure the rule is: `repo-verified` and
-`foundation-real` come from the truth map, `assumed` is this toolkit's working
-assumption (configurable where it is a vocabulary), `derived` follows from
-other rules or the derivations.
+never as passed. Provenance says how sure the rule is. The truth map's legend
+gives `repo-verified`, `derived` (from the existing model), `foundation-real`,
+`not-available` and `deferred`; `assumed` is this toolkit's working assumption
+(configurable where it is a vocabulary, measured by `restore-contracts truth`);
+`format` marks rules about the export's encoding (JSON, UTF-8, CSV) that no
+application fact backs or needs to.
 """
 
 

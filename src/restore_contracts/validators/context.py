@@ -8,7 +8,6 @@ row carries, so that a check is a few dictionary lookups.
 from __future__ import annotations
 
 from restore_contracts.config import Assumptions
-from restore_contracts.contracts.attention import RECOVERY_CLAIM_BOUNDARIES
 from restore_contracts.contracts.status import STATUS_GROUPS, StatusGroup
 from restore_contracts.validators.index import Indexes
 
@@ -46,7 +45,7 @@ class RuleContext:
         self.tone_vocabulary = frozenset(a.tone_vocabulary)
         self.next_actions = frozenset(a.next_actions)
         self.cause_families = frozenset(a.cause_families)
-        self.recovery_boundaries = frozenset(RECOVERY_CLAIM_BOUNDARIES)
+        self.recovery_boundaries = frozenset(a.recovery_claim_boundaries)
 
     def ended(self, status: str) -> bool:
         """Whether a status is terminal or legacy (execution is over)."""

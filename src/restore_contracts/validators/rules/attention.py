@@ -71,8 +71,9 @@ _ATTENTION_FIELDS = (
     "Exported decision or attention differs from the derivation",
     table=RUNS,
     needs=(PROOFS,),
-    provenance=Provenance.DERIVED,
-    note="the attention contract is repo-verified; the reference derivation is assumed",
+    provenance=Provenance.ASSUMED,
+    note="the attention contract is repo-verified; the derivation and the exported view "
+    "(restore_run_proofs, this toolkit's proposal) are assumed",
 )
 def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A derived view is only trustworthy if it is what the derivation gives for the
@@ -139,8 +140,9 @@ def tone_follows_state(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "RR403",
     "Attention claims recovery",
     table=PROOFS,
-    provenance=Provenance.REPO_VERIFIED,
-    note="'completed != recovery proven' is repo-verified; the boundary values are assumed",
+    provenance=Provenance.ASSUMED,
+    note="'completed != recovery proven' is repo-verified; the boundary values it judges "
+    "against are assumed",
 )
 def no_recovery_claim(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """RestoreResultAttention enforces that completed is not recovery proven: execution alone
@@ -161,7 +163,8 @@ declare(
     ORPHAN_PROOF,
     "Derived view for a restore run that does not exist",
     severity="error",
-    provenance=Provenance.DERIVED,
+    provenance=Provenance.ASSUMED,
+    note="restore_run_proofs is this toolkit's proposal, not a table the truth map names",
     table=PROOFS,
     needs=(RUNS,),
     why="A derived view is computed from its run; a view whose run is not in restore_runs "
@@ -209,7 +212,9 @@ def attention_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Exported operation-run proof state differs from the derivation",
     table=RUNS,
     needs=(PROOFS, OPERATION_RUNS),
-    provenance=Provenance.DERIVED,
+    provenance=Provenance.ASSUMED,
+    note="the operation-run proof state is not available in the attention contract; "
+    "its states and table are assumed",
 )
 def operation_run_proof_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The proof state is read from the linked operation run; an exported one that differs
@@ -236,8 +241,9 @@ def operation_run_proof_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Exported evidence state differs from the derivation",
     table=RUNS,
     needs=(PROOFS, EVIDENCE),
-    provenance=Provenance.DERIVED,
-    note="the selection policy (latest_active or latest_any) is the proof row's own",
+    provenance=Provenance.ASSUMED,
+    note="evidence state not available in the attention contract; evidence from restore "
+    "execution deferred; the selection policy (latest_active or latest_any) is the proof row's",
 )
 def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The evidence state and the selected snapshot follow from the run's operation run's

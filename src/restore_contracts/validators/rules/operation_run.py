@@ -119,7 +119,8 @@ def operation_outcome_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     table=RUNS,
     severity="info",
     provenance=Provenance.FOUNDATION_REAL,
-    note="operation_run_id came with migration 2026_02_10_115908; older runs have none",
+    note="operation_run_id came with migration 2026_02_10_115908 (repo-verified); "
+    "that runs executed before it have none is assumed",
     when=lambda status, dry, ctx: not dry and ctx.ended(status),
 )
 def executed_without_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from restore_contracts.provenance import Provenance
 from restore_contracts.validators.rules._registry import declare
 
-D = Provenance.DERIVED
+D = Provenance.FORMAT
+"""Parse rules judge the export's encoding (JSON, UTF-8, CSV), not an application fact."""
 
 NOT_JSON = "RR001"
 INVALID_UTF8 = "RR002"
@@ -65,8 +66,9 @@ declare(
     DUPLICATE_KEY,
     "Duplicate primary key",
     severity="error",
-    provenance=Provenance.REPO_VERIFIED,
-    note="primary keys are unique in the database; a duplicate means a broken export",
+    provenance=Provenance.ASSUMED,
+    note="unique primary keys are assumed: the truth map names no table's primary key "
+    "(restore_runs.id is Laravel's convention)",
     why="Two rows with one primary key cannot both be the database's row; references to it "
     "become ambiguous (the first row is the one looked up).",
 )

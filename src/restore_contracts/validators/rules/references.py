@@ -30,8 +30,8 @@ R = Provenance.REPO_VERIFIED
     "Workspace does not resolve",
     table=RUNS,
     needs=(WORKSPACES,),
-    provenance=R,
-    note="workspace_id is the repo-verified tenant-isolation column",
+    provenance=Provenance.ASSUMED,
+    note="workspace_id is repo-verified; the workspaces table it is looked up in is not named",
 )
 def workspace_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Every tenant-owned record belongs to a workspace; a run whose workspace is missing

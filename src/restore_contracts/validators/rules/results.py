@@ -97,6 +97,9 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     items = results.get("items") or _EMPTY
     statuses = outcome_statuses(items)
     get = meta.get
+    if None in statuses:
+        # An item without the assumed status key (RR314) cannot be counted: only total is judged.
+        return _total_differs(get("total"), len(items))
     count = statuses.count
     if (
         get("total") in (None, len(items))
@@ -126,6 +129,18 @@ def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
                 )
             )
     return hits
+
+
+def _total_differs(total: Any, counted: int) -> Sequence[Hit]:
+    if total is None or total == counted:
+        return NO_HITS
+    noun = "entry" if counted == 1 else "entries"
+    return (
+        Hit(
+            "/metadata/total",
+            f"total is {total}; expected {counted} (results.items has {counted} {noun})",
+        ),
+    )
 
 
 @rule("RR303", "Metadata counts do not add up to total", table=RUNS)
@@ -159,7 +174,10 @@ def foundations_skipped(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     if results is None:
         return NO_HITS
     foundations = results.get("foundations")
-    skipped = list(map(_decision_of, foundations)).count("skipped") if foundations else 0
+    decisions = list(map(_decision_of, foundations)) if foundations else []
+    if None in decisions:
+        return NO_HITS  # an entry without the assumed decision key (RR316) cannot be counted
+    skipped = decisions.count("skipped")
     value = (row.get("metadata") or {}).get("foundations_skipped")
     if (value or 0) == skipped:
         return NO_HITS
@@ -204,7 +222,7 @@ def item_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
             f"status is {show(outcome['status'])}; expected {one_of(known)}",
         )
         for key, outcome in items.items()
-        if outcome["status"] not in known
+        if outcome["status"] is not None and outcome["status"] not in known
     ]
 
 
@@ -225,8 +243,55 @@ def foundation_decision_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
             f"decision is {show(entry['decision'])}; expected {one_of(known)}",
         )
         for index, entry in enumerate(foundations)
-        if entry["decision"] not in known
+        if entry["decision"] is not None and entry["decision"] not in known
     ]
+
+
+_INVENTED = "the key is this toolkit's name for it; the truth map does not name it"
+
+
+@rule("RR314", "Item outcome without a status", table=RUNS, note=_INVENTED)
+def item_status_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
+    """Counts, attention and the item table switch on an item outcome's status, a key this
+    toolkit assumes the application writes; an item without it cannot be counted (RR302
+    then judges only total), and every other rule still runs on the row."""
+    items = _items(row)
+    if None not in outcome_statuses(items):
+        return NO_HITS
+    return [
+        Hit(f"/results/items/{key}", "item outcome has no status; expected the assumed key status")
+        for key, outcome in items.items()
+        if outcome["status"] is None
+    ]
+
+
+def _foundations_without(row: Row, key: str) -> Sequence[Hit]:
+    results = row.get("results")
+    foundations = results.get("foundations") if results is not None else None
+    if not foundations:
+        return NO_HITS
+    return [
+        Hit(
+            f"/results/foundations/{index}",
+            f"foundation entry has no {key}; expected the assumed key {key}",
+        )
+        for index, entry in enumerate(foundations)
+        if entry[key] is None
+    ]
+
+
+@rule("RR315", "Foundation entry without a type", table=RUNS, note=_INVENTED)
+def foundation_type_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
+    """The foundation list names each entry by its kind (scope tag, assignment filter), a key
+    this toolkit assumes; an entry without it is reported here and nowhere else."""
+    return _foundations_without(row, "type")
+
+
+@rule("RR316", "Foundation entry without a decision", table=RUNS, note=_INVENTED)
+def foundation_decision_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
+    """foundations_skipped counts the entries whose decision is skipped, a key this toolkit
+    assumes; without it the entry cannot be counted (RR304 then stays silent)."""
+    return _foundations_without(row, "decision")
 
 
 @rule("RR308", "Preview action outside the vocabulary", table=RUNS)
@@ -371,8 +436,11 @@ __all__ = (
     "counts_add_up",
     "counts_match_items",
     "counts_present",
+    "foundation_decision_present",
     "foundation_decision_vocabulary",
+    "foundation_type_present",
     "foundations_skipped",
+    "item_status_present",
     "item_status_vocabulary",
     "items_within_request",
     "preview_action_vocabulary",
