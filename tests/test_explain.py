@@ -261,19 +261,20 @@ class TestEscaping:
     """Data-derived text cannot reach the terminal raw."""
 
     def test_control_characters_are_escaped(self, tmp_path: Path) -> None:
-        """An escape sequence and a newline in the data print as JSON escapes, one line each."""
+        """An escape sequence, a newline and a bidirectional override in the data print as
+        visible escapes, one line each."""
         world = small_world()
-        world["restore_runs"][0]["failure_reason"] = "boom\x1b[2J\nnext"
+        world["restore_runs"][0]["failure_reason"] = "boom\x1b[2J\nnext\u202e"
         result = explain(str(write(world, tmp_path / "x")), "--run", "7")
         assert result.exit_code == 0
-        assert "\x1b" not in result.stdout
+        assert ("\x1b" in result.stdout, "\u202e" in result.stdout) == (False, False)
         assert [
             line
             for line in result.stdout.splitlines()
             if line.startswith(("    failure_reason", "  attention.summary"))
         ] == [
-            '    failure_reason          "boom\\u001b[2J\\nnext"',
-            '  attention.summary = "Restore failed: 1 of 2 items applied. boom\\u001b[2J\\nnext"',
+            '    failure_reason          "boom\\u001b[2J\\nnext\\u202e"',
+            '  attention.summary = "Restore failed: 1 of 2 items applied. boom\\u001b[2J\\nnext\\u202e"',
         ]
 
 

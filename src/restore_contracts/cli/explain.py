@@ -9,19 +9,20 @@ import click
 import orjson
 
 from restore_contracts.cli._context import assumptions_from
+from restore_contracts.display import clean
 from restore_contracts.explain import explain_run
 from restore_contracts.validators.findings import show
 from restore_contracts.validators.readers import open_source
 
 
 def escaped(value: Any, *, whole: bool = False) -> str:
-    """Data-derived text made safe to print: JSON-escaped, so control characters, escape
-    sequences and newlines from the data cannot reach the terminal. ``whole`` keeps long
-    text (finding messages) uncut. Every data-derived string goes through here, the one
-    place a shared escaping function replaces."""
+    """Data-derived text made safe to print: JSON-escaped, then passed through the reports'
+    :func:`~restore_contracts.display.clean`, so control characters, escape sequences,
+    bidirectional overrides and newlines from the data cannot reach the terminal. ``whole``
+    keeps finding messages (already bounded) at the reports' limit instead of a value's."""
     if whole and isinstance(value, str):
-        return orjson.dumps(value).decode()[1:-1]
-    return show(value)
+        return clean(orjson.dumps(value).decode()[1:-1])
+    return clean(show(value))
 
 
 def _table_row(word: str, table: str, row: dict[str, Any]) -> str:
