@@ -80,7 +80,7 @@ def decode_json_column(column: str, value: str | bytes) -> tuple[Any, Problem | 
         try:
             inner = orjson.loads(decoded)
         except orjson.JSONDecodeError:
-            return decoded, None, True
+            return value, None, True  # the model decodes it once and says what is wrong
         if isinstance(inner, dict | list):
             message = (
                 f"{column} is JSON text of the text {show(decoded)}, which is JSON again: "
@@ -89,6 +89,7 @@ def decode_json_column(column: str, value: str | bytes) -> tuple[Any, Problem | 
                 f"{'object' if isinstance(inner, dict) else 'array'} inside"
             )
             return inner, (DOUBLE_ENCODED, Hit(pointer(column), message)), True
+        return value, None, True
     return decoded, None, True
 
 

@@ -1,0 +1,244 @@
+"""One problem never hides another: rows are read column by column, selection changes nothing else."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from restore_contracts.generators.mutations import MUTATIONS, mutate
+from restore_contracts.generators.world import World
+from restore_contracts.validators import Finding
+from restore_contracts.validators.rules import RULES, Rule, selected_codes
+from restore_contracts.validators.tables import COLUMNS
+
+from .conftest import findings, scenario
+
+RUNS = "restore_runs"
+SOURCE = "world/restore_runs"
+
+
+def _run_finding(world: World, code: str, severity: str, pointer: str, message: str) -> Finding:
+    return Finding(code, severity, RUNS, world.restore_run()["id"], SOURCE, 1, pointer, message)  # type: ignore[arg-type]
+
+
+STALE = "Graph timeout (stale)"
+RR209_MESSAGE = f'failure_reason is "{STALE}"; expected null for a completed run'
+
+
+class TestColumnByColumn:
+    def test_a_rule_runs_whatever_happens_to_columns_it_does_not_read(self) -> None:
+        """A completed run with a stale failure_reason gives RR209 beside every unreadable value."""
+        world = scenario("completed")
+        run = world.restore_run()
+        run["results"]["items"] = 5
+        run["failure_reason"] = STALE
+        run["requested_by"] = True
+        run["created_at"] = "yesterday"
+        expected = [
+            _run_finding(
+                world,
+                "RR101",
+                "error",
+                "/requested_by",
+                "Input should be a valid integer or a valid string (got true)",
+            ),
+            _run_finding(
+                world,
+                "RR101",
+                "error",
+                "/results/items",
+                "Input should be a valid dictionary (got 5)",
+            ),
+            _run_finding(
+                world,
+                "RR101",
+                "error",
+                "/created_at",
+                "expected a timestamp as 'Y-m-d H:i:s', with fractional seconds, or ISO 8601 "
+                "with Z or an offset; got 'yesterday'",
+            ),
+            _run_finding(world, "RR209", "error", "/failure_reason", RR209_MESSAGE),
+        ]
+        assert expected == findings(world.tables)
+
+    @pytest.mark.parametrize(
+        ("select", "ignore"), [(["RR2"], []), (["RR209"], []), ([], ["RR101"]), (["RR20"], ["RR1"])]
+    )
+    def test_empty_php_array_and_stale_reason_give_rr209_under_any_selection(
+        self, select: list[str], ignore: list[str]
+    ) -> None:
+        """`results.items: []` never keeps RR209 from a completed run's stale failure_reason."""
+        world = scenario("completed")
+        run = world.restore_run()
+        run["results"]["items"] = []
+        run["failure_reason"] = STALE
+        run["is_dry_run"] = "perhaps"
+        codes = selected_codes(select, ignore) & {c for c in RULES if c.startswith("RR2")}
+        expected = [_run_finding(world, "RR209", "error", "/failure_reason", RR209_MESSAGE)]
+        assert expected == findings(world.tables, codes=codes)
+
+    def test_an_unreadable_status_skips_only_the_rules_that_read_it(self) -> None:
+        """With status unreadable, rules on other columns (timestamps, references) still run."""
+        world = scenario("completed")
+        run = world.restore_run()
+        run["status"] = "exploded"
+        run["updated_at"] = "2000-01-01 00:00:00"
+        run["requested_items"].append(9_000_000_001)
+        expected = [
+            _run_finding(
+                world,
+                "RR101",
+                "error",
+                "/status",
+                "Input should be 'draft', 'scoped', 'checked', 'previewed', 'pending', 'queued', "
+                "'running', 'completed', 'partial', 'failed', 'cancelled', 'aborted' or "
+                "'completed_with_errors' (got \"exploded\")",
+            ),
+            _run_finding(
+                world,
+                "RR207",
+                "error",
+                "/updated_at",
+                f'updated_at "2000-01-01 00:00:00" is before created_at "{run["created_at"]}"',
+            ),
+            _run_finding(
+                world,
+                "RR207",
+                "error",
+                "/updated_at",
+                f'updated_at "2000-01-01 00:00:00" is before completed_at "{run["completed_at"]}"',
+            ),
+            _run_finding(
+                world,
+                "RR706",
+                "error",
+                f"/requested_items/{len(run['requested_items']) - 1}",
+                "backup item 9000000001 does not exist in backup_items",
+            ),
+        ]
+        assert expected == findings(world.tables)
+
+    def test_a_referenced_row_with_a_bad_column_is_still_looked_up(self) -> None:
+        """An operation run whose type is unreadable still exists and still carries its tenancy."""
+        world = scenario("completed")
+        world.rows("operation_runs")[0]["type"] = 42
+        world.restore_run()["workspace_id"] = world.rows("workspaces")[0]["id"]
+        op = world.rows("operation_runs")[0]
+        expected = [
+            Finding(
+                "RR101",
+                "error",
+                "operation_runs",
+                op["id"],
+                "world/operation_runs",
+                1,
+                "/type",
+                "Input should be a valid string (got 42)",
+            )
+        ]
+        assert expected == findings(world.tables)
+
+
+def _worlds() -> Iterator[tuple[str, World]]:
+    """Every mutation's world, and one world carrying several problems at once."""
+    for code in sorted(MUTATIONS):
+        yield code, mutate(scenario(MUTATIONS[code].base_scenario), code)
+    world = scenario("completed")
+    MUTATIONS["RR402"].apply(world)
+    for code in ("RR101", "RR103", "RR106", "RR302", "RR707"):
+        MUTATIONS[code].apply(world)
+    yield "several", world
+
+
+WORLDS = dict(_worlds())
+
+
+class TestSelectionChangesNothingElse:
+    @pytest.mark.parametrize("name", sorted(WORLDS))
+    def test_select_and_ignore_give_exactly_the_subset(self, name: str) -> None:
+        """For each code, --select gives exactly its findings of the full run, --ignore the rest."""
+        tables = WORLDS[name].tables
+        full = findings(tables)
+        for code in sorted({f.code for f in full} | ({name} if name in RULES else set())):
+            assert [f for f in full if f.code == code] == findings(
+                tables, codes=selected_codes([code])
+            )
+            assert [f for f in full if f.code != code] == findings(
+                tables, codes=selected_codes([], [code])
+            )
+
+    def test_the_combined_world_has_every_problem(self) -> None:
+        """The world with several problems reports each of them (so the subset test means it)."""
+        found = {f.code for f in findings(WORLDS["several"].tables)}
+        expected = {"RR101", "RR103", "RR106", "RR302", "RR305", "RR402", "RR707"}
+        assert expected == found
+
+
+class _Recording(dict[str, Any]):
+    """A row that records which columns are read."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        super().__init__(row)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.read.update(self.keys())
+        return super().__iter__()
+
+
+class TestDeclaredInputs:
+    def test_every_rule_reads_only_the_columns_it_declares(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Run on every mutation world, no check reads a column outside its ``reads``."""
+        undeclared: dict[str, set[str]] = {}
+        calls: dict[str, int] = {}
+
+        def recording(entry: Rule) -> Rule:
+            check = entry.check
+            assert check is not None
+
+            def wrapped(row: dict[str, Any], ctx: Any) -> Any:
+                seen = _Recording(row)
+                hits = check(seen, ctx)
+                calls[entry.code] = calls.get(entry.code, 0) + 1
+                extra = seen.read - entry.reads
+                if extra:
+                    undeclared.setdefault(entry.code, set()).update(extra)
+                return hits
+
+            return dataclasses.replace(entry, check=wrapped)
+
+        for code, entry in list(RULES.items()):
+            if entry.check is not None:
+                monkeypatch.setitem(RULES, code, recording(entry))
+        for world in WORLDS.values():
+            findings(world.tables)
+        expected: dict[str, set[str]] = {}
+        assert expected == undeclared
+        assert {c for c, e in RULES.items() if e.check is not None} == set(calls)
+
+    def test_declared_columns_are_columns_of_the_rule_table(self) -> None:
+        """A rule's ``reads`` names columns of the table it checks, and every check has some."""
+        wrong = {
+            code: sorted(entry.reads - COLUMNS[entry.table])
+            for code, entry in RULES.items()
+            if entry.check is not None and (not entry.reads or entry.reads - COLUMNS[entry.table])
+        }
+        expected: dict[str, list[str]] = {}
+        assert expected == wrong
