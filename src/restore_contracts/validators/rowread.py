@@ -128,6 +128,10 @@ class RowReader:
         self.table = table
         self.model = ROW_MODELS[table]
         self.partial = partial_model(self.model)
+        self.required = frozenset(
+            name for name, info in self.model.model_fields.items() if info.is_required()
+        )
+        """Columns without a default: a row that lacks one of them cannot stand for a row."""
         self.json_columns = tuple(sorted(JSON_COLUMNS[table]))
 
     def read(self, raw: dict[str, Any]) -> ReadRow:
