@@ -62,6 +62,17 @@ class TestDrift:
         ]
         assert expected == findings(world.tables)
 
+    def test_reading_a_drifted_value_leaves_the_source_row_alone(self) -> None:
+        """The number read for numeric text inside results is not written back into the row."""
+        world = scenario("completed")
+        run = world.restore_run()
+        key = next(iter(run["results"]["items"]))
+        run["results"]["items"][key]["http_status"] = "404"
+        before = orjson.dumps(world.tables)
+        found = [(f.code, f.pointer) for f in findings(world.tables)]
+        expected = ([("RR106", f"/results/items/{key}/http_status")], before)
+        assert expected == (found, orjson.dumps(world.tables))
+
     def test_negative_numeric_text_is_drift_and_a_model_violation(self) -> None:
         """ "-3" for a count is numeric text and, read as -3, still below the minimum."""
         world = scenario("completed")

@@ -99,18 +99,28 @@ def _has(container: Any, part: str | int) -> bool:
     return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
+def _shallow(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
 def _set_at(data: dict[str, Any], parts: list[str | int], value: Any) -> bool:
-    """Replace the value at ``parts`` (a copy of its column is made first); False if absent."""
+    """Replace the value at ``parts``, copying only the containers on the way (the source's
+    row is never changed); False if the location is not there."""
     column = str(parts[0])
     if len(parts) == 1:
         data[column] = value
         return True
-    current: Any = copy.deepcopy(data[column])
+    current: Any = _shallow(data[column])
     data[column] = current
     for part in parts[1:-1]:
         if not _has(current, part):
             return False
-        current = current[part]
+        child = current[part] = _shallow(current[part])
+        current = child
     if not _has(current, parts[-1]):
         return False
     current[parts[-1]] = value
