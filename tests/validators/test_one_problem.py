@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +12,11 @@ import pytest
 from restore_contracts.generators.mutations import MUTATIONS, mutate
 from restore_contracts.generators.world import World
 from restore_contracts.validators import Finding
+from restore_contracts.validators.baseline import apply_baseline, load_baseline, write_baseline
 from restore_contracts.validators.rules import RULES, Rule, selected_codes
 from restore_contracts.validators.tables import COLUMNS
 
-from .conftest import findings, scenario
+from .conftest import findings, run, scenario
 
 RUNS = "restore_runs"
 SOURCE = "world/restore_runs"
@@ -169,6 +171,17 @@ class TestSelectionChangesNothingElse:
             assert [f for f in full if f.code != code] == findings(
                 tables, codes=selected_codes([], [code])
             )
+
+    def test_a_baseline_accepting_one_code_leaves_the_others(self, tmp_path: Path) -> None:
+        """A baseline of the RR101 findings removes exactly them; every other finding stays."""
+        tables = WORLDS["several"].tables
+        full = run(tables)
+        path = tmp_path / "known.json"
+        write_baseline(path, [f for f in full.findings if f.code == "RR101"])
+        result = run(tables)
+        apply_baseline(result, load_baseline(path))
+        expected = [f for f in full.findings if f.code != "RR101"]
+        assert (expected, 1) == (result.findings, result.baselined)
 
     def test_the_combined_world_has_every_problem(self) -> None:
         """The world with several problems reports each of them (so the subset test means it)."""
