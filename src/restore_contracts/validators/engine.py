@@ -4,6 +4,14 @@ Referenced tables are read first, keeping only compact indexes; then
 ``restore_runs`` streams by, each row checked against every selected rule and
 dropped. Every finding is collected (not the first per row), and a rule whose
 tables the input lacks is reported as skipped, never as passed.
+
+A row that is not canonical is read column by column
+(:mod:`restore_contracts.validators.rowread`): a rule runs on it whenever the
+columns it declares (``Rule.reads``) could be read, so one bad value never
+hides another problem, and which rules are selected never changes what the
+others find. Unknown columns are counted per table and reported once per
+column when the table is done; a rule lists at most ``MAX_HITS_PER_ROW``
+findings per row.
 """
 
 from __future__ import annotations
