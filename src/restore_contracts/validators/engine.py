@@ -96,11 +96,10 @@ _INDEXED: dict[str, tuple[str, ...]] = {
 """The columns each referenced table's index keeps (a row missing one is not indexed)."""
 
 
-def _index_row(indexes: Indexes, table: str, key: int, row: Row) -> None:
+def _index_row(indexes: Indexes, table: str, key: int, row: Row, unread: frozenset[str]) -> None:
     """Keep what cross-table rules need of one row (existence is the id set); a row whose
     indexed columns could not all be read only exists (lookups of it find nothing)."""
-    needed = _INDEXED.get(table)
-    if needed is None or not all(column in row for column in needed):
+    if unread and not unread.isdisjoint(_INDEXED.get(table, ())):
         return
     if table == ENVIRONMENTS:
         indexes.environments[key] = row["workspace_id"]
@@ -369,16 +368,21 @@ class _TableRun:
             if not first:
                 self.duplicate(key, location, line)
         shown = key if key is not None else _scalar(raw_key)
-        if self.check_columns:
+        if self.check_columns and not self.known.issuperset(raw):
             self.unknown_columns(raw, shown, location, line)
         row = self.convert(raw) if self.convert is not None else None
-        unread = _ALL_READ
         if row is None:
             row, unread, problems = self.reader.read(raw)
             if problems:
                 self.problems(problems, shown, location, line)
+            checks = self.checks_for(row, unread)
+        else:
+            unread = _ALL_READ
+            checks = self.checks
+            if self.by_case is not None:
+                checks = self.by_case[row["status"], row["is_dry_run"]]
         ctx = self.ctx
-        for code, check in self.checks_for(row, unread):
+        for code, check in checks:
             hits = check(row, ctx)
             if hits:
                 self.emit(code, hits, shown, location, line)
@@ -427,7 +431,7 @@ class _TableRun:
         elif table == PROOFS:
             indexes.proofs[key] = (row, location, line)
         else:
-            _index_row(indexes, table, key, row)
+            _index_row(indexes, table, key, row, unread)
 
     def finish(self) -> int:
         """Report the unknown columns and the final count; the rows read."""
