@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from click.testing import CliRunner
 
+from restore_contracts.cli import cli
 from restore_contracts.generators.mutations import MUTATIONS, mutate
 from restore_contracts.generators.world import World
 from restore_contracts.validators import Finding
@@ -16,7 +19,7 @@ from restore_contracts.validators.baseline import apply_baseline, load_baseline,
 from restore_contracts.validators.rules import RULES, Rule, selected_codes
 from restore_contracts.validators.tables import COLUMNS
 
-from .conftest import findings, run, scenario
+from .conftest import findings, run, scenario, write_ndjson
 
 RUNS = "restore_runs"
 SOURCE = "world/restore_runs"
@@ -142,6 +145,37 @@ class TestColumnByColumn:
             )
         ]
         assert expected == findings(world.tables)
+
+
+class TestFromTheCommandLine:
+    @pytest.mark.parametrize("option", [["--select", "RR2"], ["--ignore", "RR101,RR3"]])
+    def test_validate_reports_rr209_beside_an_empty_php_array(
+        self, option: list[str], tmp_path: Path
+    ) -> None:
+        """`validate` on NDJSON: the stale failure_reason is reported under either option."""
+        world = scenario("completed")
+        run = world.restore_run()
+        run["results"]["items"] = []
+        run["failure_reason"] = STALE
+        directory = write_ndjson(world.tables, tmp_path / "export")
+        result = CliRunner().invoke(cli, ["validate", str(directory), "--format", "json", *option])
+        expected = (
+            1,
+            [
+                {
+                    "code": "RR209",
+                    "severity": "error",
+                    "table": RUNS,
+                    "id": run["id"],
+                    "source": str(directory / "restore_runs.ndjson"),
+                    "line": 1,
+                    "pointer": "/failure_reason",
+                    "message": RR209_MESSAGE,
+                }
+            ],
+        )
+        findings_of = [f for f in orjson.loads(result.output)["findings"] if f["code"] == "RR209"]
+        assert expected == (result.exit_code, findings_of)
 
 
 def _worlds() -> Iterator[tuple[str, World]]:
