@@ -126,6 +126,26 @@ class TestColumnByColumn:
         ]
         assert expected == findings(world.tables)
 
+    def test_unparsable_json_text_in_a_required_column_is_one_finding(self) -> None:
+        """A proof whose attention is broken JSON text: RR102 only, not also "missing"."""
+        world = scenario("completed")
+        MUTATIONS["RR402"].apply(world)
+        proof = world.rows("restore_run_proofs")[0]
+        proof["attention"] = '{"state": '
+        expected = [
+            Finding(
+                "RR102",
+                "error",
+                "restore_run_proofs",
+                proof["restore_run_id"],
+                "world/restore_run_proofs",
+                1,
+                "/attention",
+                'attention: unexpected end of data: line 1 column 11 (char 10) (got "{\\"state\\": ")',
+            )
+        ]
+        assert expected == findings(world.tables)
+
     def test_a_referenced_row_with_a_bad_column_is_still_looked_up(self) -> None:
         """An operation run whose type is unreadable still exists and still carries its tenancy."""
         world = scenario("completed")

@@ -182,11 +182,13 @@ class RowReader:
         repaired = dict(data)
         violations = []
         drifted: set[str] = set()
+        reported = frozenset(unread)
+        """Columns already reported (JSON text that does not parse): not missing as well."""
         for error in exc.errors(include_url=False, include_context=False):
             parts, _ = pointer_parts(error["loc"], data)
             where = pointer(*parts)
             column = str(parts[0]) if parts else ""
-            if where in drifted:
+            if where in drifted or column in reported:
                 continue
             names = [p for p in parts if isinstance(p, str)]
             drift = classify(error, names[-1] if names else column)
