@@ -14,7 +14,11 @@ JSON columns follow one convention for every source. Their value is either
 the decoded value (object, array, null) or JSON text of it (the export
 encoding of CSV, NDJSON and text columns). Text that decodes to a string that
 itself parses as a JSON object or array was encoded twice (RR109); the value
-inside is read.
+inside is read. The database reader hands a PostgreSQL json/jsonb string over
+as JSON text of it, so a column encoded twice reads the same from every
+database. A file whose JSON column is a JSON string holding JSON *once* (psql
+``row_to_json`` of a string-valued jsonb, Eloquent ``toArray()`` of a cast
+attribute) cannot be told from the export encoding and is read as that.
 """
 
 from __future__ import annotations

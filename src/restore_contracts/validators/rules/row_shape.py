@@ -67,7 +67,9 @@ declare(
     "on a value the model's array or json cast encodes again): the application reads a string "
     "where it expects an array. The same from every source: a PostgreSQL json/jsonb string, "
     "MariaDB or SQLite text, a CSV cell or a file's JSON text. The inner value is read for "
-    "the other rules.",
+    "the other rules. In a file, a JSON string holding JSON once is the export encoding (JSON "
+    "text of the value): a psql row_to_json export of a string-valued jsonb column, or a "
+    "toArray() of a cast attribute, cannot be told from it; validate the database itself.",
 )
 declare(
     UNKNOWN_TABLE,
