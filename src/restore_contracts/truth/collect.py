@@ -35,6 +35,7 @@ from restore_contracts.derivations import (
     select_snapshot,
 )
 from restore_contracts.truth._stats import Examples, Ratio
+from restore_contracts.validators.findings import Hit
 from restore_contracts.validators.rowread import RowReader
 from restore_contracts.validators.source import Record, Source
 
@@ -130,14 +131,16 @@ def _read_by_column(reader: RowReader, record: Record, figures: Figures) -> Base
         return None
     read = reader.read(record.data)
     where = record.location if record.line is None else f"{record.location}:{record.line}"
-    pointers = {hit.pointer.split("/")[1] if hit.pointer else "": hit for _, hit in read.problems}
+    pointers: dict[str, Hit] = {}
+    for _, hit in read.problems:
+        pointers.setdefault(hit.pointer.split("/")[1] if hit.pointer else "", hit)
     seen = figures.values_not_read[table]
     for column in sorted(read.unread):
         entry = seen.setdefault(column, [0, None])
         entry[0] += 1
         if entry[1] is None:
-            hit = pointers.get(column)
-            entry[1] = f"{where} {hit.pointer if hit is not None else '/' + column}"
+            first = pointers.get(column)
+            entry[1] = f"{where} {first.pointer if first is not None else '/' + column}"
     if read.unread & reader.required:
         return None
     figures.partial[table] += 1
