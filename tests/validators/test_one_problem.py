@@ -10,6 +10,8 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from restore_contracts.cli import cli
 from restore_contracts.generators.mutations import MUTATIONS, mutate
@@ -242,6 +244,38 @@ class TestSelectionChangesNothingElse:
         found = {f.code for f in findings(WORLDS["several"].tables)}
         expected = {"RR101", "RR103", "RR106", "RR302", "RR305", "RR402", "RR707"}
         assert expected == found
+
+
+_ON_COMPLETED = sorted(
+    code for code, m in MUTATIONS.items() if m.base_scenario == "completed" and code != "RR006"
+)
+
+
+class TestSelectionOnCombinedProblems:
+    @settings(max_examples=25, deadline=None)
+    @given(
+        codes=st.lists(st.sampled_from(_ON_COMPLETED), min_size=1, max_size=6, unique=True),
+        pick=st.integers(min_value=0),
+    )
+    def test_any_combination_of_problems_keeps_selection_a_filter(
+        self, codes: list[str], pick: int
+    ) -> None:
+        """Any set of mutations on one run: --select X gives exactly the X findings of the whole run."""
+        world = scenario("completed")
+        for code in codes:
+            try:
+                MUTATIONS[code].apply(world)
+            except (LookupError, KeyError, TypeError, AttributeError, ValueError):
+                continue  # an earlier mutation took away what this one changes
+        full = findings(world.tables)
+        present = sorted({f.code for f in full} | set(codes))
+        chosen = present[pick % len(present)]
+        assert [f for f in full if f.code == chosen] == findings(
+            world.tables, codes=selected_codes([chosen])
+        )
+        assert [f for f in full if f.code != chosen] == findings(
+            world.tables, codes=selected_codes([], [chosen])
+        )
 
 
 class _Recording(dict[str, Any]):
