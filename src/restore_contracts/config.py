@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from restore_contracts.contracts import TABLE_MODELS
 from restore_contracts.contracts.attention import (
     CAUSE_FAMILIES,
     NEXT_ACTIONS,
@@ -332,6 +333,18 @@ class Assumptions(BaseModel):
     )
     severity: dict[str, Severity] = Field(default_factory=dict)
     """Per-rule severity overrides for the validators, by rule code."""
+    extra_columns: dict[str, list[str]] = Field(default_factory=dict)
+    """Table -> the application's own columns the contracts do not know: read past silently
+    instead of reported (RR103)."""
+
+    @field_validator("extra_columns")
+    @classmethod
+    def _extra_columns_of_known_tables(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = (*TABLE_MODELS, "restore_run_proofs")
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"unknown table(s) {', '.join(unknown)}; expected {', '.join(known)}")
+        return value
 
     @field_validator("legacy_mapping")
     @classmethod

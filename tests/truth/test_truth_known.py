@@ -125,6 +125,20 @@ class TestKnownAnswers:
             "evidence_policy": "latest_active",
             "rows": {"operation_runs": 3, "restore_runs": 9, "evidence_snapshots": 3},
             "rows_not_counted": {"restore_runs": {"unreadable": 0, "invalid": 1}},
+            "values_not_read": {
+                "restore_runs": {
+                    "rows_counted_with_values_as_null": 0,
+                    "columns": {
+                        column: {"values": 1, "first": f"restore_runs:9 /{column}"}
+                        for column in (
+                            "backup_set_id",
+                            "is_dry_run",
+                            "managed_environment_id",
+                            "workspace_id",
+                        )
+                    },
+                }
+            },
             "missing_tables": ["workspaces", "managed_environments", "backup_sets", "backup_items"],
         }
 

@@ -66,6 +66,7 @@ class TestRulesCommand:
                 "provenance": "foundation-real",
                 "note": entry.note,
                 "tables": ["restore_runs"],
+                "reads": ["is_dry_run", "operation_run_id", "status"],
                 "why": entry.why,
             }
         ] == orjson.loads(result.output)

@@ -66,7 +66,7 @@ class TestCollecting:
         """A model violation inside a JSON column has the pointer of the bad value."""
         row = completed.restore_run()
         key = next(iter(row["results"]["items"]))
-        row["results"]["items"][key]["http_status"] = "403"
+        row["results"]["items"][key]["http_status"] = "forbidden"
         row["requested_by"] = True
         assert [
             Finding(
@@ -87,7 +87,7 @@ class TestCollecting:
                 RUN_SOURCE,
                 1,
                 f"/results/items/{key}/http_status",
-                'Input should be a valid integer (got "403")',
+                'Input should be a valid integer (got "forbidden")',
             ),
         ] == findings(completed.tables)
 

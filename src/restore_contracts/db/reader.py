@@ -37,7 +37,8 @@ from types import TracebackType
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, DateTime, inspect
+from sqlalchemy import JSON, Connection, DateTime, inspect
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, Inspector
 
 from restore_contracts.db.engine import create_db_engine
@@ -144,6 +145,34 @@ def column_converters(
 
 _END = object()
 
+_JSON_KINDS = ("json", "jsonb")
+
+
+def _column_kind(column_type: Any) -> str:
+    """How a PostgreSQL column is rendered into a JSON line: timestamp, json, jsonb or other."""
+    if isinstance(column_type, DateTime):
+        return "timestamp"
+    if isinstance(column_type, JSONB):
+        return "jsonb"
+    if isinstance(column_type, JSON):
+        return "json"
+    return "other"
+
+
+def _rendered(quoted: str, kind: str) -> str:
+    """One column of the row ``row_to_json`` renders: timestamps as their ISO text, and a
+    json/jsonb column whose value is a JSON *string* as that string's JSON text, so the line
+    follows the file convention (a JSON column is its value or JSON text of it) and a column
+    encoded twice reads as such, as it does from MariaDB, SQLite and CSV."""
+    if kind == "timestamp":
+        return f"{quoted}::text AS {quoted}"
+    if kind in _JSON_KINDS:
+        return (
+            f"CASE WHEN {kind}_typeof({quoted}) = 'string' THEN to_{kind}({quoted}::text) "
+            f"ELSE {quoted} END AS {quoted}"
+        )
+    return quoted
+
 
 def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
     while rows := cursor.fetchmany(size):
@@ -230,7 +259,8 @@ class DatabaseSource:
         self._engine: Engine | None = None
         self._idle: list[Connection] = []
         self._connections: list[Connection] = []
-        self._columns: dict[str, list[tuple[str, bool]]] = {}
+        self._columns: dict[str, list[tuple[str, str]]] = {}
+        """PostgreSQL: each table's columns in order, with their kind (_column_kind)."""
         self._present: list[str] = []
         self._reading: Connection | None = None
         self._ahead: dict[str, _Stream] = {}
@@ -292,8 +322,11 @@ class DatabaseSource:
         batches = None
         try:
             with database_errors(self._url, f"cannot read table {table} from"):
+                listed = "*"
+                if self._url.backend is POSTGRESQL:
+                    listed = self._json_as_text(conn, table)
                 result = conn.execution_options(stream_results=True).exec_driver_sql(
-                    f"SELECT * FROM {quoted} ORDER BY id"
+                    f"SELECT {listed} FROM {quoted} ORDER BY id"
                 )
                 keys = list(result.keys())
                 converters = column_converters(table, keys, self._url.backend.name)
@@ -318,12 +351,27 @@ class DatabaseSource:
             self._idle.append(conn)
 
     def _remember_columns(self, inspector: Inspector, tables: list[str]) -> None:
-        """Each table's columns, in order, and whether each is a timestamp (one catalog query)."""
+        """Each table's columns, in order, with their kind (one catalog query)."""
         if not tables:
             return
         found = inspector.get_multi_columns(filter_names=tables)
         for (_schema, table), columns in found.items():
-            self._columns[table] = [(c["name"], isinstance(c["type"], DateTime)) for c in columns]
+            self._columns[table] = [(c["name"], _column_kind(c["type"])) for c in columns]
+
+    def _json_as_text(self, conn: Connection, table: str) -> str:
+        """PostgreSQL: the select list with json/jsonb columns as their text, which the JSON
+        converter decodes as it decodes MySQL's and SQLite's text (psycopg's own decoding
+        would hide one level of a column encoded twice, and orjson is faster)."""
+        if table not in self._columns:
+            self._remember_columns(inspect(conn), [table])
+        columns = self._columns.get(table)
+        if not columns:
+            return "*"  # a table the catalog does not show: the query says what is wrong
+        quote = conn.dialect.identifier_preparer.quote
+        return ", ".join(
+            f"{quote(name)}::text AS {quote(name)}" if kind in _JSON_KINDS else quote(name)
+            for name, kind in columns
+        )
 
     def json_lines(self, table: str) -> Iterator[tuple[str, None, list[bytes]]] | None:
         """PostgreSQL: each row rendered as one JSON text by the server, for the validators'
@@ -365,10 +413,7 @@ class DatabaseSource:
         quote = conn.dialect.identifier_preparer.quote
         if table not in self._columns:
             self._remember_columns(inspect(conn), [table])
-        listed = ", ".join(
-            f"{quote(name)}::text AS {quote(name)}" if timestamp else quote(name)
-            for name, timestamp in self._columns[table]
-        )
+        listed = ", ".join(_rendered(quote(name), kind) for name, kind in self._columns[table])
         self._streams += 1
         # The driver's own server-side cursor: rows arrive as plain tuples built in C, so
         # the fetching thread holds the interpreter as briefly as possible.

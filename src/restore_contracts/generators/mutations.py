@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from restore_contracts.config import Assumptions
 from restore_contracts.generators.covers import proof_rows
 from restore_contracts.generators.world import Row, World
@@ -131,6 +133,29 @@ def _results_not_json(world: World) -> None:
 @mutation("RR103", "completed", "The restore run carries a column no contract names.")
 def _unknown_column(world: World) -> None:
     _run(world)["retried_by"] = 7
+
+
+@mutation("RR106", "completed", "metadata.total is stored as numeric text, as a PHP string.")
+def _count_as_text(world: World) -> None:
+    meta = _run(world)["metadata"]
+    meta["total"] = str(meta["total"])
+
+
+@mutation("RR107", "completed", "An item's duration_ms has a fraction (PHP float arithmetic).")
+def _fractional_duration(world: World) -> None:
+    _item(world)[1]["duration_ms"] = 1200.5
+
+
+@mutation("RR108", "completed", "requested_items is an object keyed 0, 2, 4 (after array_filter).")
+def _requested_items_as_object(world: World) -> None:
+    run = _run(world)
+    run["requested_items"] = {str(2 * i): item for i, item in enumerate(run["requested_items"])}
+
+
+@mutation("RR109", "completed", "The metadata column holds JSON text of JSON text.")
+def _metadata_double_encoded(world: World) -> None:
+    run = _run(world)
+    run["metadata"] = orjson.dumps(orjson.dumps(run["metadata"]).decode()).decode()
 
 
 @mutation("RR104", "cancelled", "A cancelled run persisted under the legacy status aborted.")

@@ -29,7 +29,9 @@ from restore_contracts.contracts import (
 from restore_contracts.derivations import decide_view
 from restore_contracts.truth._stats import Examples, Ratio
 from restore_contracts.truth.tallies import DerivationTally, VocabularyTally
-from restore_contracts.validators.source import Source
+from restore_contracts.validators.findings import Hit
+from restore_contracts.validators.rowread import RowReader
+from restore_contracts.validators.source import Record, Source
 from restore_contracts.validators.tables import PROOFS
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -76,6 +78,12 @@ class Figures:
     rows: Counter[str] = field(default_factory=Counter)
     unreadable: Counter[str] = field(default_factory=Counter)
     invalid: Counter[str] = field(default_factory=Counter)
+    partial: Counter[str] = field(default_factory=Counter)
+    """Rows counted with some values not read (those read as null)."""
+    values_not_read: dict[str, dict[str, list[Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    """table -> column -> [values not read, where the first one is]."""
     non_null: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     requested_by_types: Counter[str] = field(default_factory=Counter)
     snapshots_by_operation_run: dict[int, list[EvidenceSnapshot]] = field(
@@ -118,16 +126,45 @@ def _validated(model: type[BaseModel], data: dict[str, Any] | None) -> BaseModel
         return None
 
 
+def _read_by_column(reader: RowReader, record: Record, figures: Figures) -> BaseModel | None:
+    """A row the model rejects, read column by column: every value not read is counted with
+    where the first one is; the row counts (those values as null) unless a required column
+    is among them."""
+    table = reader.table
+    if not isinstance(record.data, dict):
+        return None
+    read = reader.read(record.data)
+    where = record.location if record.line is None else f"{record.location}:{record.line}"
+    pointers: dict[str, Hit] = {}
+    for _, hit in read.problems:
+        pointers.setdefault(hit.pointer.split("/")[1] if hit.pointer else "", hit)
+    seen = figures.values_not_read[table]
+    for column in sorted(read.unread):
+        entry = seen.setdefault(column, [0, None])
+        entry[0] += 1
+        if entry[1] is None:
+            first = pointers.get(column)
+            entry[1] = f"{where} {first.pointer if first is not None else '/' + column}"
+    if read.unread & reader.required:
+        return None
+    figures.partial[table] += 1
+    return reader.model.model_validate({k: v for k, v in read.row.items() if k not in read.unread})
+
+
 def _read_table(source: Source, table: str, figures: Figures) -> Any:
-    """Yield valid rows of one table as models, counting rows, bad rows and non-nulls."""
+    """Yield the rows of one table as models, counting rows, bad rows, values not read and
+    non-nulls."""
     model = TABLE_MODELS[table]
     nullable = nullable_columns(model)
+    reader = RowReader(table)
     for record in source.records(table):
         figures.rows[table] += 1
         if record.problem is not None or record.data is None:
             figures.unreadable[table] += 1
             continue
         row = _validated(model, record.data)
+        if row is None:
+            row = _read_by_column(reader, record, figures)
         if row is None:
             figures.invalid[table] += 1
             continue

@@ -1,10 +1,11 @@
 """Hold rates of the assumed rules: how often each working assumption is true in the data.
 
 Every rule labelled ``assumed`` is run by the validation engine over the same
-source. A rule is counted only on the rows it applies to: the rows of its own
-table that match their contract (a rule never judges a row the model
-rejected), and for restore-run rules only the (status, is_dry_run) cases the
-rule concerns (RR208 judges failed runs, so its rate is over failed runs).
+source. A rule is counted only on the rows it applies to, as the engine decides
+it: the rows of its own table whose columns the rule reads could be read (a
+rule never judges a value that is not there), and for restore-run rules only
+the (status, is_dry_run) cases the rule concerns (RR208 judges failed runs, so
+its rate is over failed runs).
 Rules that check any row count every row read. A rule held for a row that got
 no finding of its code; a rule whose tables are absent is reported as not
 applied, with the reason.
@@ -20,53 +21,50 @@ from restore_contracts.provenance import Provenance
 from restore_contracts.truth._stats import share
 from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.engine import validate
+from restore_contracts.validators.rowread import RowReader
 from restore_contracts.validators.rules import RULES
 from restore_contracts.validators.rules._registry import ANY_TABLE, Rule
-from restore_contracts.validators.rules.row_shape import normalise
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS, ROW_MODELS
 
 
-def applicable_rows(source: Source) -> tuple[Counter[str], Counter[tuple[str, bool]]]:
-    """Rows per table that match their contract, and restore runs by (status, is_dry_run)."""
-    valid: Counter[str] = Counter()
-    cases: Counter[tuple[str, bool]] = Counter()
+def applicable_rows(source: Source, codes: list[str], ctx: RuleContext) -> Counter[str]:
+    """Rows each rule applies to, exactly as the engine decides it: rows of the rule's table
+    whose columns the rule reads could be read, and for restore-run rules only the
+    (status, is_dry_run) cases the rule concerns."""
+    by_table: dict[str, list[Rule]] = {}
+    for code in codes:
+        rule = RULES[code]
+        if rule.table in ROW_MODELS:
+            by_table.setdefault(rule.table, []).append(rule)
+    applied: Counter[str] = Counter()
     for table in dict.fromkeys(source.tables()):
-        if table not in ROW_MODELS:
+        rules = by_table.get(table)
+        if not rules:
             continue
+        reader = RowReader(table)
         for record in source.records(table):
             if record.problem is not None or not isinstance(record.data, dict):
                 continue
-            row, _ = normalise(table, record.data)
-            if row is None:
-                continue
-            valid[table] += 1
-            if table == RESTORE_RUNS:
-                cases[(row["status"], bool(row["is_dry_run"]))] += 1
-    return valid, cases
-
-
-def _applied(
-    rule: Rule,
-    rows: dict[str, int],
-    valid: Counter[str],
-    cases: Counter[tuple[str, bool]],
-    ctx: RuleContext,
-) -> int:
-    if rule.table == ANY_TABLE:
-        return sum(rows.values())
-    if rule.table == RESTORE_RUNS and rule.when is not None:
-        when = rule.when
-        return sum(n for (status, dry), n in cases.items() if when(status, dry, ctx))
-    return valid[rule.table]
+            row, unread, _ = reader.read(record.data)
+            case = None
+            if table == RESTORE_RUNS and "status" in row and "is_dry_run" in row:
+                case = (row["status"], bool(row["is_dry_run"]))
+            for rule in rules:
+                if not unread.isdisjoint(rule.reads):
+                    continue
+                if case is not None and rule.when is not None and not rule.when(*case, ctx):
+                    continue
+                applied[rule.code] += 1
+    return applied
 
 
 def hold_rates(source: Source, assumptions: Assumptions) -> list[dict[str, Any]]:
     """One entry per assumed rule: rows it applied to, rows where it held, and the share."""
     assumed = [code for code, rule in RULES.items() if rule.provenance is Provenance.ASSUMED]
     result = validate(source, assumptions, codes=assumed)
-    valid, cases = applicable_rows(source)
     ctx = RuleContext(assumptions)
+    applicable = applicable_rows(source, assumed, ctx)
     broken: dict[str, set[tuple[str, Any]]] = {code: set() for code in assumed}
     for finding in result.findings:
         if finding.code in broken:
@@ -86,7 +84,7 @@ def hold_rates(source: Source, assumptions: Assumptions) -> list[dict[str, Any]]
                 }
             )
             continue
-        applied = _applied(rule, result.rows, valid, cases, ctx)
+        applied = sum(result.rows.values()) if rule.table == ANY_TABLE else applicable[code]
         held = max(applied - len(broken[code]), 0)
         rates.append(
             {

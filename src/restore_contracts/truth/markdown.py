@@ -273,11 +273,20 @@ def render_markdown(report: dict[str, Any], *, limit: int = LIMIT) -> str:
         "",
         *_table(["table", "rows"], [[f"`{t}`", str(n)] for t, n in report["rows"].items()]),
     ]
-    if report["rows_not_counted"]:
+    if report["rows_not_counted"] or report.get("values_not_read"):
         lines.append("")
     for table, counts in report["rows_not_counted"].items():
         unreadable, invalid = counts["unreadable"], counts["invalid"]
         lines.append(f"Not counted in `{table}`: {unreadable} unreadable, {invalid} invalid rows.")
+    for table, unread in report.get("values_not_read", {}).items():
+        where = "; ".join(
+            f"`{column}` {entry['values']} (first {entry['first']})"
+            for column, entry in unread["columns"].items()
+        )
+        lines.append(
+            f"Values not read in `{table}` (counted as null in "
+            f"{unread['rows_counted_with_values_as_null']} rows): {where}."
+        )
     for number, key in enumerate(ORDER, start=1):
         answer = report["questions"][key]
         lines += ["", f"### {number}. {answer['question']} (`{key}`)", ""]

@@ -238,8 +238,25 @@ def build_report(
         "evidence_policy": policy.value,
         "rows": rows_by_table,
         "rows_not_counted": rejected,
+        "values_not_read": values_not_read(figures),
         "missing_tables": [t for t in TABLE_MODELS if t not in figures.tables_present],
         "questions": questions,
+    }
+
+
+def values_not_read(figures: Figures) -> dict[str, Any]:
+    """Per table: rows counted with values not read (read as null), and per column how many
+    values could not be read and where the first one is."""
+    return {
+        table: {
+            "rows_counted_with_values_as_null": figures.partial[table],
+            "columns": {
+                column: {"values": count, "first": first}
+                for column, (count, first) in sorted(figures.values_not_read[table].items())
+            },
+        }
+        for table in figures.tables_present
+        if figures.values_not_read.get(table)
     }
 
 

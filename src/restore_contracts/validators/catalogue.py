@@ -50,6 +50,7 @@ def catalogue_json(chosen: list[Rule], levels: dict[str, Severity]) -> list[dict
             "provenance": entry.provenance.value,
             "note": entry.note,
             "tables": list(entry.tables) or ["*"],
+            "reads": sorted(entry.reads),
             "why": entry.why,
         }
         for entry in chosen
@@ -89,6 +90,8 @@ def catalogue_markdown() -> str:
         provenance = entry.provenance.value + (f": {entry.note}" if entry.note else "")
         lines.append(f"- provenance: {provenance}")
         lines.append(f"- tables: {', '.join(entry.tables) or 'any'}")
+        if entry.reads:
+            lines.append(f"- reads: {', '.join(sorted(entry.reads))}")
         lines.append("")
         lines.append(entry.why)
     return "\n".join(lines) + "\n"

@@ -4,31 +4,35 @@ Referenced tables are read first, keeping only compact indexes; then
 ``restore_runs`` streams by, each row checked against every selected rule and
 dropped. Every finding is collected (not the first per row), and a rule whose
 tables the input lacks is reported as skipped, never as passed.
+
+A row that is not canonical is read column by column
+(:mod:`restore_contracts.validators.rowread`): a rule runs on it whenever the
+columns it declares (``Rule.reads``) could be read, so one bad value never
+hides another problem, and which rules are selected never changes what the
+others find. Unknown columns are counted per table and reported once per
+column when the table is done; a rule lists at most ``MAX_HITS_PER_ROW``
+findings per row.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.fastpath import fast_converter, fast_decoder
-from restore_contracts.validators.findings import Finding, Hit, show
+from restore_contracts.validators.findings import Finding, Hit, pointer, show
 from restore_contracts.validators.index import Indexes, as_id
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
 from restore_contracts.validators.readers.ndjson import parse_line
+from restore_contracts.validators.rowread import Problem, RowReader
 from restore_contracts.validators.rules import RULES, Check, selected_codes, severities
 from restore_contracts.validators.rules.attention import ORPHAN_PROOF, orphan_proofs
 from restore_contracts.validators.rules.parse import DUPLICATE_KEY, NOT_AN_OBJECT
-from restore_contracts.validators.rules.row_shape import (
-    UNKNOWN_COLUMN,
-    UNKNOWN_TABLE,
-    normalise,
-    unknown_columns,
-)
+from restore_contracts.validators.rules.row_shape import UNKNOWN_COLUMN, UNKNOWN_TABLE
 from restore_contracts.validators.source import Record, Source
 from restore_contracts.validators.tables import (
     BACKUP_ITEMS,
@@ -49,6 +53,15 @@ ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
 
 PROGRESS_EVERY = 4096
+
+MAX_HITS_PER_ROW = 20
+"""Findings of one rule on one row listed at most; one more finding says how many were left
+out (a row with a million bad columns must not make a report a million findings long)."""
+
+MAX_UNKNOWN_COLUMNS = 20
+"""Unknown column names of one table reported at most (RR103, one finding per column)."""
+
+_ALL_READ: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -74,8 +87,20 @@ class ValidationResult:
         return dict(sorted(counts.items()))
 
 
-def _index_row(indexes: Indexes, table: str, key: int, row: Row) -> None:
-    """Keep what cross-table rules need of one valid row (existence is the id set)."""
+_INDEXED: dict[str, tuple[str, ...]] = {
+    ENVIRONMENTS: ("workspace_id",),
+    BACKUP_SETS: ("workspace_id", "managed_environment_id"),
+    BACKUP_ITEMS: ("backup_set_id",),
+    OPERATION_RUNS: ("workspace_id", "managed_environment_id", "status", "outcome"),
+}
+"""The columns each referenced table's index keeps (a row missing one is not indexed)."""
+
+
+def _index_row(indexes: Indexes, table: str, key: int, row: Row, unread: frozenset[str]) -> None:
+    """Keep what cross-table rules need of one row (existence is the id set); a row whose
+    indexed columns could not all be read only exists (lookups of it find nothing)."""
+    if unread and not unread.isdisjoint(_INDEXED.get(table, ())):
+        return
     if table == ENVIRONMENTS:
         indexes.environments[key] = row["workspace_id"]
     elif table == BACKUP_SETS:
@@ -171,6 +196,8 @@ class Engine:
         emit = run.emit
         index = None if table == RESTORE_RUNS else run.index
         progress = self.progress
+        width = len(run.columns)
+        unknown = run.unknown_columns if run.check_columns else None
         count = 0
         for location, number, batch in texts:
             for text in batch:
@@ -185,6 +212,8 @@ class Engine:
                 first = add(key)
                 if not first:
                     run.duplicate(key, location, number)
+                if unknown is not None and len(row) > width:
+                    unknown(row, key, location, number)
                 if by_case is not None:
                     checks = by_case[row["status"], row["is_dry_run"]]
                 for code, check in checks:
@@ -192,7 +221,7 @@ class Engine:
                     if hits:
                         emit(code, hits, key, location, number)
                 if first and index is not None:
-                    index(key, row, location, number)
+                    index(key, row, _ALL_READ, location, number)
                 if number is not None:
                     number += 1
             if progress is not None:
@@ -222,6 +251,7 @@ class _TableRun:
             for code, entry in RULES.items()
             if entry.check is not None and entry.table == table and code in applied
         ]
+        self.reads: dict[str, frozenset[str]] = {code: RULES[code].reads for code, _ in self.checks}
         self.by_case: dict[tuple[str, bool], list[tuple[str, Check]]] | None = None
         """restore_runs: the checks that can apply to each (status, is_dry_run)."""
         if table == RESTORE_RUNS:
@@ -235,8 +265,15 @@ class _TableRun:
                 for dry in (False, True)
             }
         self.convert = fast_converter(table)
+        self.reader = RowReader(table)
         self.columns = COLUMNS[table]
+        self.known = self.columns | frozenset(engine.assumptions.extra_columns.get(table, ()))
+        """The contract's columns and the application's own (configured extra_columns)."""
         self.check_columns = UNKNOWN_COLUMN in applied
+        self.unknown: dict[str, list[Any]] = {}
+        """Unknown column -> [rows, first id, first location, first line] (one RR103 each)."""
+        self.unknown_more: list[Any] = [0, None, "", None]
+        """Values in unknown columns past the first MAX_UNKNOWN_COLUMNS names, and the first."""
         self.check_duplicates = DUPLICATE_KEY in applied
         self.pk = PRIMARY_KEYS[table]
         self.ids = ctx.indexes.ids_of(table)
@@ -245,19 +282,54 @@ class _TableRun:
         self.count = 0
 
     def emit(
-        self, code: str, hits: Iterable[Hit], key: Any, location: str, line: int | None
+        self, code: str, hits: Sequence[Hit], key: Any, location: str, line: int | None
     ) -> None:
-        """Add the findings of one check on one row."""
+        """Add the findings of one check on one row: the first MAX_HITS_PER_ROW, then one
+        saying how many more there were."""
         finding = self.engine._finding
         table = self.table
-        for hit in hits:
+        listed = hits if len(hits) <= MAX_HITS_PER_ROW else hits[:MAX_HITS_PER_ROW]
+        for hit in listed:
             self.findings.append(finding(code, hit, table, key, location, line))
+        if listed is not hits:
+            first = hits[0]
+            more = Hit(
+                "",
+                f"{len(hits) - MAX_HITS_PER_ROW} more {code} findings on this row are not "
+                f"listed (the first {MAX_HITS_PER_ROW} are)",
+                table=first.table,
+                id=first.id,
+                source=first.source,
+                line=first.line,
+            )
+            self.findings.append(finding(code, more, table, key, location, line))
 
     def duplicate(self, key: int, location: str, line: int | None) -> None:
         """Report a primary key seen before (the first row stays the indexed one)."""
         if self.check_duplicates:
             hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
             self.emit(DUPLICATE_KEY, (hit,), key, location, line)
+
+    def unknown_columns(self, row: Row, key: Any, location: str, line: int | None) -> None:
+        """Count the row's columns the contract and the configuration do not know (RR103 is
+        reported once per column when the table is read, not once per row)."""
+        known = self.known
+        if known.issuperset(row):
+            return
+        unknown = self.unknown
+        for name in row:
+            if name in known:
+                continue
+            seen = unknown.get(name)
+            if seen is not None:
+                seen[0] += 1
+            elif len(unknown) < MAX_UNKNOWN_COLUMNS:
+                unknown[name] = [1, key, location, line]
+            else:
+                more = self.unknown_more
+                if not more[0]:
+                    more[1:] = [key, location, line]
+                more[0] += 1
 
     def text(self, text: bytes, location: str, line: int | None) -> None:
         """A line the fast decoder refused: parse it plainly and take the record path."""
@@ -268,14 +340,13 @@ class _TableRun:
         self.record(Record(self.table, data, location, line, problem), counted=True)
 
     def record(self, record: Record, *, counted: bool = False) -> None:
-        """One record of any source: problems, duplicates, shape, rules, index."""
+        """One record of any source: problems, duplicates, columns, rules, index."""
         if not counted:
             self.count += 1
             progress = self.engine.progress
             if progress is not None and not self.count % PROGRESS_EVERY:
                 progress(self.table, self.count)
         applied = self.applied
-        table = self.table
         location = record.location
         line = record.line
         problem = record.problem
@@ -297,31 +368,52 @@ class _TableRun:
             if not first:
                 self.duplicate(key, location, line)
         shown = key if key is not None else _scalar(raw_key)
-        if self.check_columns and not self.columns.issuperset(raw):
-            self.emit(
-                UNKNOWN_COLUMN, unknown_columns(table, raw, self.columns), shown, location, line
-            )
+        if self.check_columns and not self.known.issuperset(raw):
+            self.unknown_columns(raw, shown, location, line)
         row = self.convert(raw) if self.convert is not None else None
         if row is None:
-            row, problems = normalise(table, raw)
-            for code, hit in problems:
-                if code in applied:
-                    self.emit(code, (hit,), shown, location, line)
-        if row is None:
-            return
+            row, unread, problems = self.reader.read(raw)
+            if problems:
+                self.problems(problems, shown, location, line)
+            checks = self.checks_for(row, unread)
+        else:
+            unread = _ALL_READ
+            checks = self.checks
+            if self.by_case is not None:
+                checks = self.by_case[row["status"], row["is_dry_run"]]
         ctx = self.ctx
-        checks = self.checks
-        if self.by_case is not None:
-            checks = self.by_case[row["status"], row["is_dry_run"]]
         for code, check in checks:
             hits = check(row, ctx)
             if hits:
                 self.emit(code, hits, shown, location, line)
         if key is not None and first:
-            self.index(key, row, location, line)
+            self.index(key, row, unread, location, line)
 
-    def index(self, key: int, row: Row, location: str, line: int | None) -> None:
-        """Keep what the cross-table rules need of a valid row seen for the first time."""
+    def problems(self, problems: list[Problem], key: Any, location: str, line: int | None) -> None:
+        """Report what reading the row found, rule by rule (each capped like a check's)."""
+        by_code: dict[str, list[Hit]] = {}
+        for code, hit in problems:
+            by_code.setdefault(code, []).append(hit)
+        for code, hits in sorted(by_code.items()):
+            if code in self.applied:
+                self.emit(code, hits, key, location, line)
+
+    def checks_for(self, row: Row, unread: frozenset[str]) -> list[tuple[str, Check]]:
+        """The checks to run on a row: those of its case, less those reading a column that
+        could not be read."""
+        by_case = self.by_case
+        if not unread:
+            return self.checks if by_case is None else by_case[row["status"], row["is_dry_run"]]
+        checks = self.checks
+        if by_case is not None and "status" in row and "is_dry_run" in row:
+            checks = by_case[row["status"], row["is_dry_run"]]
+        reads = self.reads
+        return [(code, check) for code, check in checks if unread.isdisjoint(reads[code])]
+
+    def index(
+        self, key: int, row: Row, unread: frozenset[str], location: str, line: int | None
+    ) -> None:
+        """Keep what the cross-table rules need of a row seen for the first time."""
         table = self.table
         indexes = self.ctx.indexes
         if table == RESTORE_RUNS:
@@ -329,20 +421,46 @@ class _TableRun:
         if table == EVIDENCE:
             op_id = row.get("operation_run_id")
             if op_id is not None:
-                if row["status"] in self.active:
+                if "status" in row and row["status"] in self.active:
                     indexes.active_snapshot.setdefault(op_id, key)
                 if self.keep_snapshots:
-                    indexes.snapshots.setdefault(op_id, []).append(row)
+                    if unread:
+                        indexes.unread_snapshots.add(op_id)
+                    else:
+                        indexes.snapshots.setdefault(op_id, []).append(row)
         elif table == PROOFS:
             indexes.proofs[key] = (row, location, line)
         else:
-            _index_row(indexes, table, key, row)
+            _index_row(indexes, table, key, row, unread)
 
     def finish(self) -> int:
-        """Report the final count to the progress callback; the rows read."""
+        """Report the unknown columns and the final count; the rows read."""
+        if self.check_columns:
+            self.report_unknown()
         if self.engine.progress is not None:
             self.engine.progress(self.table, self.count)
         return self.count
+
+    def report_unknown(self) -> None:
+        """One RR103 per unknown column, at its first row, with the number of rows."""
+        finding = self.engine._finding
+        table = self.table
+        for name, (rows, key, location, line) in self.unknown.items():
+            hit = Hit(
+                pointer(name),
+                f"column {show(name)} is not in the {table} contract "
+                f"({rows} row{'' if rows == 1 else 's'}; this is the first)",
+            )
+            self.findings.append(finding(UNKNOWN_COLUMN, hit, table, key, location, line))
+        values, key, location, line = self.unknown_more
+        if values:
+            hit = Hit(
+                "",
+                f"{values} more value{'' if values == 1 else 's'} in columns not in the "
+                f"{table} contract (only the first {MAX_UNKNOWN_COLUMNS} column names are "
+                "listed; this is the first row with one)",
+            )
+            self.findings.append(finding(UNKNOWN_COLUMN, hit, table, key, location, line))
 
 
 def _scalar(value: Any) -> int | str | None:

@@ -84,7 +84,11 @@ class Indexes:
         self.snapshots: dict[int, list[dict[str, Any]]] = {}
         """operation_run_id -> its snapshots (kept only when derived proofs are checked)."""
         self.proofs: dict[int, tuple[dict[str, Any], str, int | None]] = {}
-        """restore_run_id -> (proof row, source, line) of exported derived views."""
+        """restore_run_id -> (proof row, source, line) of exported derived views (a column
+        that could not be read is absent from the row)."""
+        self.unread_snapshots: set[int] = set()
+        """operation_run_id of snapshots with a column that could not be read (the evidence
+        derived for such an operation run would be a guess)."""
 
     def ids_of(self, table: str) -> IdSet:
         """The id set of one table (created on first use)."""

@@ -1,5 +1,8 @@
 """The rule catalogue, one family per module (RR0xx parse .. RR7xx references).
 
+The row-shape family has two: the model check and unknown columns (row_shape),
+and values PHP writes that drift from the contract (drift).
+
 Importing this package registers every rule; ``RULES`` maps each code to its
 :class:`Rule`, sorted by code.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from restore_contracts.validators.rules import (
     attention,
+    drift,
     evidence,
     lifecycle,
     operation_run,
@@ -36,6 +40,7 @@ RULES.update(_sorted)
 FAMILY_MODULES = (
     parse,
     row_shape,
+    drift,
     lifecycle,
     results,
     attention,

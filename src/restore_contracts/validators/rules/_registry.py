@@ -84,6 +84,9 @@ class Rule:
     """What exactly is assumed, where the provenance alone does not say."""
     when: When | None = None
     """Restore-run rules: the (status, is_dry_run) cases it applies to (None: all)."""
+    reads: frozenset[str] = frozenset()
+    """The columns of its own table's row the check reads (those its ``when`` reads among
+    them); the engine runs it on a row only when every one of them could be read."""
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -129,8 +132,12 @@ def declare(
     note: str | None = None,
     check: Check | None = None,
     when: When | None = None,
+    reads: Iterable[str] = (),
 ) -> Rule:
     """Declare a rule; without ``check`` the engine or a reader applies it itself."""
+    columns = frozenset(reads)
+    if check is not None and not columns:
+        raise ValueError(f"rule {code} does not declare the columns it reads")
     entry = Rule(
         code=code,
         title=title,
@@ -143,6 +150,7 @@ def declare(
         check=check,
         note=note,
         when=when,
+        reads=columns,
     )
     _register(entry)
     return entry
@@ -158,8 +166,13 @@ def rule(
     needs: Iterable[str] = (),
     note: str | None = None,
     when: When | None = None,
+    reads: Iterable[str],
 ) -> Callable[[Check], Check]:
-    """Register the decorated check under ``code``; its docstring is the rule's why."""
+    """Register the decorated check under ``code``; its docstring is the rule's why.
+
+    ``reads`` names every column of the row the check looks at (a test holds each rule
+    to it): a row whose other columns cannot be read is still checked by this rule.
+    """
 
     def register(check: Check) -> Check:
         declare(
@@ -173,6 +186,7 @@ def rule(
             note=note,
             check=check,
             when=when,
+            reads=reads,
         )
         return check
 

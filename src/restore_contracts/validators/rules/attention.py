@@ -24,9 +24,17 @@ from restore_contracts.provenance import Provenance
 from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.findings import Hit, one_of, show
 from restore_contracts.validators.rules._registry import NO_HITS, Row, declare, rule
-from restore_contracts.validators.tables import EVIDENCE, OPERATION_RUNS, PROOFS, RESTORE_RUNS
+from restore_contracts.validators.tables import (
+    COLUMNS,
+    EVIDENCE,
+    OPERATION_RUNS,
+    PROOFS,
+    RESTORE_RUNS,
+)
 
 RUNS = RESTORE_RUNS
+EVERY_RUN_COLUMN = tuple(sorted(COLUMNS[RUNS]))
+"""What a rule reads that rebuilds the run's model to derive from it."""
 ORPHAN_PROOF = "RR404"
 _POLICIES = frozenset(p.value for p in EvidencePolicy)
 
@@ -74,6 +82,7 @@ _ATTENTION_FIELDS = (
     provenance=Provenance.ASSUMED,
     note="the attention contract is repo-verified; the derivation and the exported view "
     "(restore_run_proofs, this toolkit's proposal) are assumed",
+    reads=EVERY_RUN_COLUMN,
 )
 def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A derived view is only trustworthy if it is what the derivation gives for the
@@ -86,7 +95,7 @@ def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     run = RestoreRun.model_validate(row)
     hits = []
     decision = derive_decision_state(run, ctx.assumptions).value
-    if proof["decision_state"] != decision:
+    if "decision_state" in proof and proof["decision_state"] != decision:
         hits.append(
             _at(
                 row,
@@ -96,7 +105,7 @@ def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
             )
         )
     derived = derive_attention(run, ctx.assumptions).model_dump(mode="json")
-    for name in _ATTENTION_FIELDS:
+    for name in _ATTENTION_FIELDS if "attention" in proof else ():
         if proof["attention"][name] != derived[name] and not _specific_violation(proof, name, ctx):
             hits.append(
                 _at(
@@ -106,21 +115,21 @@ def attention_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
                     _differs(proof["attention"][name], derived[name], name),
                 )
             )
-    if proof.get("operation_run_id") != row.get("operation_run_id"):
+    if "operation_run_id" in proof and proof["operation_run_id"] != row.get("operation_run_id"):
         hits.append(
             _at(
                 row,
                 ctx,
                 "/operation_run_id",
                 _differs(
-                    proof.get("operation_run_id"), row.get("operation_run_id"), "operation_run_id"
+                    proof["operation_run_id"], row.get("operation_run_id"), "operation_run_id"
                 ),
             )
         )
     return hits
 
 
-@rule("RR402", "Tone does not follow the attention state", table=PROOFS)
+@rule("RR402", "Tone does not follow the attention state", table=PROOFS, reads=("attention",))
 def tone_follows_state(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The tone colours the surface by state (configured tones); a tone from another state
     tells the operator the wrong thing at a glance."""
@@ -143,6 +152,7 @@ def tone_follows_state(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     provenance=Provenance.ASSUMED,
     note="'completed != recovery proven' is repo-verified; the boundary values it judges "
     "against are assumed",
+    reads=("attention",),
 )
 def no_recovery_claim(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """RestoreResultAttention enforces that completed is not recovery proven: execution alone
@@ -187,7 +197,7 @@ def orphan_proofs(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
-@rule("RR405", "Attention value outside its vocabulary", table=PROOFS)
+@rule("RR405", "Attention value outside its vocabulary", table=PROOFS, reads=("attention",))
 def attention_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """primary_next_action and primary_cause_family drive what the surface offers next
     (fields repo-verified, vocabularies assumed and configurable)."""
@@ -215,6 +225,7 @@ def attention_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     provenance=Provenance.ASSUMED,
     note="the operation-run proof state is not available in the attention contract; "
     "its states and table are assumed",
+    reads=EVERY_RUN_COLUMN,
 )
 def operation_run_proof_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The proof state is read from the linked operation run; an exported one that differs
@@ -223,8 +234,12 @@ def operation_run_proof_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     if stored is None:
         return NO_HITS
     proof = stored[0]
+    if "operation_run_proof_state" not in proof:
+        return NO_HITS
     op_id = row.get("operation_run_id")
     found = ctx.indexes.operation_runs.get(op_id) if op_id is not None else None
+    if found is None and op_id in ctx.indexes.ids_of(OPERATION_RUNS):
+        return NO_HITS  # the operation run is there but its status or outcome was unreadable
     operation_run = (
         None if found is None else OperationRun.model_construct(status=found[2], outcome=found[3])
     )
@@ -244,6 +259,7 @@ def operation_run_proof_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     provenance=Provenance.ASSUMED,
     note="evidence state not available in the attention contract; evidence from restore "
     "execution deferred; the selection policy (latest_active or latest_any) is the proof row's",
+    reads=EVERY_RUN_COLUMN,
 )
 def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The evidence state and the selected snapshot follow from the run's operation run's
@@ -253,6 +269,9 @@ def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     if stored is None:
         return NO_HITS
     proof = stored[0]
+    op_id = row.get("operation_run_id")
+    if "evidence_policy" not in proof or op_id in ctx.indexes.unread_snapshots:
+        return NO_HITS  # what the view says, or the evidence it derives from, is unreadable
     policy = proof["evidence_policy"]
     if policy not in _POLICIES:
         return (
@@ -263,14 +282,13 @@ def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
                 f"evidence_policy is {show(policy)}; expected {one_of(_POLICIES)}",
             ),
         )
-    op_id = row.get("operation_run_id")
     snapshots = [
         EvidenceSnapshot.model_validate(s) for s in ctx.indexes.snapshots.get(op_id or 0, ())
     ]
     run = RestoreRun.model_validate(row)
     state, chosen = derive_evidence(run, snapshots, ctx.assumptions, EvidencePolicy(policy))
     hits = []
-    if proof["evidence_state"] != state.value:
+    if "evidence_state" in proof and proof["evidence_state"] != state.value:
         hits.append(
             _at(
                 row,
@@ -280,13 +298,13 @@ def evidence_matches(row: Row, ctx: RuleContext) -> Sequence[Hit]:
             )
         )
     chosen_id = chosen.id if chosen is not None else None
-    if proof.get("evidence_snapshot_id") != chosen_id:
+    if "evidence_snapshot_id" in proof and proof["evidence_snapshot_id"] != chosen_id:
         hits.append(
             _at(
                 row,
                 ctx,
                 "/evidence_snapshot_id",
-                _differs(proof.get("evidence_snapshot_id"), chosen_id, "evidence_snapshot_id"),
+                _differs(proof["evidence_snapshot_id"], chosen_id, "evidence_snapshot_id"),
             )
         )
     return hits

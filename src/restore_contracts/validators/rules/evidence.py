@@ -18,14 +18,26 @@ from restore_contracts.validators.tables import EVIDENCE, OPERATION_RUNS
 OPS = OPERATION_RUNS
 
 
-@rule("RR601", "Snapshot's operation run does not resolve", table=EVIDENCE, needs=(OPS,))
+@rule(
+    "RR601",
+    "Snapshot's operation run does not resolve",
+    table=EVIDENCE,
+    needs=(OPS,),
+    reads=("operation_run_id",),
+)
 def snapshot_operation_run_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A snapshot linked to an operation run documents that run (V1); a dangling link is
     evidence nobody can reach from the run."""
     return dangling_operation_run(row, ctx)
 
 
-@rule("RR602", "Snapshot in another tenant than its operation run", table=EVIDENCE, needs=(OPS,))
+@rule(
+    "RR602",
+    "Snapshot in another tenant than its operation run",
+    table=EVIDENCE,
+    needs=(OPS,),
+    reads=("operation_run_id", "workspace_id", "managed_environment_id"),
+)
 def snapshot_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Snapshots are tenant-scoped (repo-verified): one that documents an operation run has
     that run's workspace_id and managed_environment_id (V1), or it would leak across
@@ -47,7 +59,7 @@ def snapshot_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR603", "Snapshot status outside the vocabulary", table=EVIDENCE)
+@rule("RR603", "Snapshot status outside the vocabulary", table=EVIDENCE, reads=("status",))
 def snapshot_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The evidence state switches on the snapshot status (V2); an unknown one is shown as
     unrecognised."""
@@ -57,7 +69,12 @@ def snapshot_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/status", f"status is {show(row['status'])}; expected {one_of(known)}"),)
 
 
-@rule("RR604", "Snapshot completeness_state outside the vocabulary", table=EVIDENCE)
+@rule(
+    "RR604",
+    "Snapshot completeness_state outside the vocabulary",
+    table=EVIDENCE,
+    reads=("completeness_state",),
+)
 def snapshot_completeness_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The evidence state of an active snapshot is its completeness (V2); an unknown value
     is shown as unrecognised."""
@@ -72,7 +89,13 @@ def snapshot_completeness_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit
     )
 
 
-@rule("RR605", "Several active snapshots for one operation run", table=EVIDENCE, severity="warning")
+@rule(
+    "RR605",
+    "Several active snapshots for one operation run",
+    table=EVIDENCE,
+    severity="warning",
+    reads=("operation_run_id", "status"),
+)
 def several_active_snapshots(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """With several active snapshots the latest-active and latest-any policies can disagree
     about which evidence the run shows (V3, an open question of the truth map)."""

@@ -38,6 +38,7 @@ def _must_be_null(row: Row, columns: Sequence[str], why: str) -> list[Hit]:
     "Pre-execution run carries execution fields",
     table=RUNS,
     when=lambda status, dry, ctx: ctx.group[status] is PRE,
+    reads=("status", *_PRE_EXECUTION_NULLS),
 )
 def pre_execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run that has not been queued (draft, scoped, checked, previewed, pending) has not
@@ -53,6 +54,7 @@ def pre_execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Queued or running run has the wrong timestamps or results",
     table=RUNS,
     when=lambda status, dry, ctx: ctx.group[status] is EXECUTION,
+    reads=("status", "started_at", "completed_at", "results", "failure_reason"),
 )
 def execution_fields(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A queued run has neither started nor finished; a running one has started but not
@@ -80,6 +82,7 @@ def _ended(ctx: RuleContext, status: str) -> bool:
     "Finished run without completed_at",
     table=RUNS,
     when=lambda status, dry, ctx: ctx.ended(status),
+    reads=("status", "completed_at"),
 )
 def finished_without_completed_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Terminal and legacy statuses are set when execution ends, together with completed_at
@@ -95,6 +98,7 @@ def finished_without_completed_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Executed run without started_at",
     table=RUNS,
     when=lambda status, dry, ctx: ctx.ended(status) and ctx.effective[status] != "cancelled",
+    reads=("status", "started_at"),
 )
 def executed_without_started_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run that reached a terminal or legacy status other than cancelled/aborted went
@@ -113,6 +117,7 @@ def executed_without_started_at(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Run cancelled before it started has item results",
     table=RUNS,
     when=lambda status, dry, ctx: ctx.ended(status) and ctx.effective[status] == "cancelled",
+    reads=("status", "started_at", "results"),
 )
 def cancelled_before_start_with_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A cancelled or aborted run without started_at was cancelled while queued, so no item
@@ -133,7 +138,12 @@ def cancelled_before_start_with_items(row: Row, ctx: RuleContext) -> Sequence[Hi
     )
 
 
-@rule("RR206", "Timestamps out of order", table=RUNS)
+@rule(
+    "RR206",
+    "Timestamps out of order",
+    table=RUNS,
+    reads=("created_at", "started_at", "completed_at"),
+)
 def timestamps_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run is created before it starts and starts before it completes (L4); the reverse
     means clock or import errors that would make durations negative."""
@@ -155,7 +165,12 @@ def _before(after: str, later: str, before: str, earlier: str) -> Hit:
     return Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
 
 
-@rule("RR207", "updated_at before created_at or completed_at", table=RUNS)
+@rule(
+    "RR207",
+    "updated_at before created_at or completed_at",
+    table=RUNS,
+    reads=("updated_at", "created_at", "completed_at"),
+)
 def updated_at_last(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Laravel touches updated_at on every save, including the one that sets completed_at, so
     it is never earlier than created_at or completed_at (L4)."""
@@ -177,6 +192,7 @@ def updated_at_last(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Failed run without failure_reason",
     table=RUNS,
     when=lambda status, dry, ctx: status == "failed",
+    reads=("status", "failure_reason"),
 )
 def failed_without_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The results surface explains a failed run by its failure_reason (L5); a failed run
@@ -194,6 +210,7 @@ def failed_without_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Completed run with a failure_reason",
     table=RUNS,
     when=lambda status, dry, ctx: status == "completed",
+    reads=("status", "failure_reason"),
 )
 def completed_with_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A completed run did not fail (L5); a failure reason on it contradicts its status."""
@@ -207,7 +224,13 @@ def completed_with_reason(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR210", "Dry run in a status it cannot reach", table=RUNS, when=lambda status, dry, ctx: dry)
+@rule(
+    "RR210",
+    "Dry run in a status it cannot reach",
+    table=RUNS,
+    when=lambda status, dry, ctx: dry,
+    reads=("is_dry_run", "status"),
+)
 def dry_run_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run is preview-only (repo-verified): it ends as previewed or completed and never
     goes through queueing or execution (L6)."""
@@ -217,7 +240,13 @@ def dry_run_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/status", f"dry run has status {show(status)}; expected previewed or completed"),)
 
 
-@rule("RR211", "Dry run applied items", table=RUNS, when=lambda status, dry, ctx: dry)
+@rule(
+    "RR211",
+    "Dry run applied items",
+    table=RUNS,
+    when=lambda status, dry, ctx: dry,
+    reads=("is_dry_run", "results", "metadata"),
+)
 def dry_run_applied(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run changes nothing (L6): no item outcome is succeeded or partial and the
     metadata counts of succeeded and partial items are 0."""
@@ -241,7 +270,13 @@ def dry_run_applied(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return hits
 
 
-@rule("RR212", "Dry run linked to an operation run", table=RUNS, when=lambda status, dry, ctx: dry)
+@rule(
+    "RR212",
+    "Dry run linked to an operation run",
+    table=RUNS,
+    when=lambda status, dry, ctx: dry,
+    reads=("is_dry_run", "operation_run_id"),
+)
 def dry_run_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A dry run is never executed, so no OperationRun executes it (L6)."""
     if not row["is_dry_run"] or row.get("operation_run_id") is None:

@@ -34,6 +34,7 @@ def dangling_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     needs=(OPS,),
     provenance=Provenance.REPO_VERIFIED,
     note="the foreign key to operation_runs is repo-verified",
+    reads=("operation_run_id",),
 )
 def operation_run_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """operation_run_id is a foreign key to operation_runs (O1); a dangling one means the
@@ -41,7 +42,13 @@ def operation_run_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return dangling_operation_run(row, ctx)
 
 
-@rule("RR502", "Operation run belongs to another tenant", table=RUNS, needs=(OPS,))
+@rule(
+    "RR502",
+    "Operation run belongs to another tenant",
+    table=RUNS,
+    needs=(OPS,),
+    reads=("operation_run_id", "workspace_id", "managed_environment_id"),
+)
 def operation_run_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Records are tenant-owned and every lookup is scoped (repo-verified isolation): the
     operation run of a restore run has its workspace_id and managed_environment_id (O2)."""
@@ -68,6 +75,7 @@ def operation_run_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Operation run status/outcome disagrees with the restore status",
     table=RUNS,
     needs=(OPS,),
+    reads=("operation_run_id", "status"),
 )
 def operation_run_agreement(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The restore status and the operation run describe one execution (O3): a completed
@@ -93,7 +101,7 @@ def operation_run_agreement(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR504", "Operation run status outside the vocabulary", table=OPS)
+@rule("RR504", "Operation run status outside the vocabulary", table=OPS, reads=("status",))
 def operation_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The proof state switches on OperationRunStatus (class repo-verified, values assumed);
     a value outside operation_run_statuses cannot be read as any state."""
@@ -103,7 +111,7 @@ def operation_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/status", f"status is {show(row['status'])}; expected {one_of(known)}"),)
 
 
-@rule("RR505", "Operation run outcome outside the vocabulary", table=OPS)
+@rule("RR505", "Operation run outcome outside the vocabulary", table=OPS, reads=("outcome",))
 def operation_outcome_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The proof state of a completed operation run is its OperationRunOutcome (class
     repo-verified, values assumed); an unknown outcome proves nothing."""
@@ -122,6 +130,7 @@ def operation_outcome_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     note="operation_run_id came with migration 2026_02_10_115908 (repo-verified); "
     "that runs executed before it have none is assumed",
     when=lambda status, dry, ctx: not dry and ctx.ended(status),
+    reads=("is_dry_run", "operation_run_id", "status"),
 )
 def executed_without_operation_run(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Runs executed before the operation_run_id column existed have no execution proof

@@ -32,6 +32,7 @@ R = Provenance.REPO_VERIFIED
     needs=(WORKSPACES,),
     provenance=Provenance.ASSUMED,
     note="workspace_id is repo-verified; the workspaces table it is looked up in is not named",
+    reads=("workspace_id",),
 )
 def workspace_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Every tenant-owned record belongs to a workspace; a run whose workspace is missing
@@ -48,6 +49,7 @@ def workspace_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     needs=(ENVIRONMENTS,),
     provenance=R,
     note="the tenant() relation via managed_environment_id is repo-verified",
+    reads=("managed_environment_id",),
 )
 def environment_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """$restoreRun->tenant() resolves the managed environment the run restores into; a
@@ -64,7 +66,11 @@ def environment_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 
 
 @rule(
-    "RR703", "Managed environment belongs to another workspace", table=RUNS, needs=(ENVIRONMENTS,)
+    "RR703",
+    "Managed environment belongs to another workspace",
+    table=RUNS,
+    needs=(ENVIRONMENTS,),
+    reads=("managed_environment_id", "workspace_id"),
 )
 def environment_in_workspace(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The run's environment belongs to the run's workspace (T1); otherwise a scoped lookup
@@ -89,6 +95,7 @@ def environment_in_workspace(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     needs=(BACKUP_SETS,),
     provenance=R,
     note="backupSet() is repo-verified withTrashed: soft-deleted sets still resolve",
+    reads=("backup_set_id",),
 )
 def backup_set_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """backupSet() resolves withTrashed (T2), so a soft-deleted set still counts; a set that
@@ -99,7 +106,13 @@ def backup_set_resolves(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return (Hit("/backup_set_id", f"backup set {set_id} does not exist in backup_sets"),)
 
 
-@rule("RR705", "Backup set belongs to another tenant", table=RUNS, needs=(BACKUP_SETS,))
+@rule(
+    "RR705",
+    "Backup set belongs to another tenant",
+    table=RUNS,
+    needs=(BACKUP_SETS,),
+    reads=("backup_set_id", "workspace_id", "managed_environment_id"),
+)
 def backup_set_tenant(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run restores a backup of its own tenant (T2): the set's workspace_id and
     managed_environment_id are the run's."""
@@ -143,7 +156,13 @@ def _foreign_items(
     return hits
 
 
-@rule("RR706", "Requested item is not in the run's backup set", table=RUNS, needs=(BACKUP_ITEMS,))
+@rule(
+    "RR706",
+    "Requested item is not in the run's backup set",
+    table=RUNS,
+    needs=(BACKUP_ITEMS,),
+    reads=("requested_items", "backup_set_id"),
+)
 def requested_items_in_set(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """requested_items holds backup item ids (repo-verified) of the set being restored (T3);
     an id from elsewhere cannot be restored from this set."""
@@ -154,7 +173,13 @@ def requested_items_in_set(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return _foreign_items(keys, row["backup_set_id"], ctx)
 
 
-@rule("RR707", "Result item is not in the run's backup set", table=RUNS, needs=(BACKUP_ITEMS,))
+@rule(
+    "RR707",
+    "Result item is not in the run's backup set",
+    table=RUNS,
+    needs=(BACKUP_ITEMS,),
+    reads=("results", "backup_set_id"),
+)
 def result_items_in_set(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """results.items is keyed by backup_item_id (repo-verified); every key is an item of the
     run's backup set (T3), or the item table shows outcomes for policies never backed up."""
@@ -165,7 +190,13 @@ def result_items_in_set(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     return _foreign_items(keys, row["backup_set_id"], ctx)
 
 
-@rule("RR708", "Preview item is not in the run's backup set", table=RUNS, needs=(BACKUP_ITEMS,))
+@rule(
+    "RR708",
+    "Preview item is not in the run's backup set",
+    table=RUNS,
+    needs=(BACKUP_ITEMS,),
+    reads=("preview", "backup_set_id"),
+)
 def preview_items_in_set(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """preview.items is keyed by backup item id like results.items (assumed); every key is
     an item of the run's backup set (T3)."""

@@ -43,32 +43,12 @@ _decision_of = itemgetter("decision")
 _action_of = itemgetter("action")
 
 
-class _StatusMemo:
-    """The outcome statuses of the last items map seen (several rules read them per row).
-
-    It holds the items map itself, so that map cannot be freed and its identity
-    reused by the next row's while it is remembered.
-    """
-
-    __slots__ = ("items", "statuses")
-
-    def __init__(self) -> None:
-        self.items: Any = None
-        self.statuses: list[str] = []
-
-
-_memo = _StatusMemo()
-
-
 def outcome_statuses(items: dict[str, Any]) -> list[str]:
     """The status of every item of a results.items map, in order."""
-    if items is not _memo.items:
-        _memo.statuses = list(map(_status_of, items.values()))
-        _memo.items = items
-    return _memo.statuses
+    return list(map(_status_of, items.values()))
 
 
-@rule("RR301", "Results without their metadata counts", table=RUNS)
+@rule("RR301", "Results without their metadata counts", table=RUNS, reads=("results", "metadata"))
 def counts_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The results surface reads the summary from metadata (repo-verified); when a run has
     results, metadata carries total and the five outcome counts (M1)."""
@@ -86,7 +66,12 @@ def counts_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     ]
 
 
-@rule("RR302", "Metadata counts differ from the item outcomes", table=RUNS)
+@rule(
+    "RR302",
+    "Metadata counts differ from the item outcomes",
+    table=RUNS,
+    reads=("results", "metadata"),
+)
 def counts_match_items(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The summary counts and the item table must tell the same story (M1): total is the
     number of results.items, each outcome count the number of items with that status."""
@@ -143,7 +128,7 @@ def _total_differs(total: Any, counted: int) -> Sequence[Hit]:
     )
 
 
-@rule("RR303", "Metadata counts do not add up to total", table=RUNS)
+@rule("RR303", "Metadata counts do not add up to total", table=RUNS, reads=("results", "metadata"))
 def counts_add_up(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Every item ends in exactly one outcome, so the five counts add up to total (M2).
     Checked where results are null; with results, RR302 holds each count to the items,
@@ -166,7 +151,12 @@ def counts_add_up(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR304", "foundations_skipped differs from the skipped foundations", table=RUNS)
+@rule(
+    "RR304",
+    "foundations_skipped differs from the skipped foundations",
+    table=RUNS,
+    reads=("results", "metadata"),
+)
 def foundations_skipped(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """foundations_skipped summarises results.foundations (M3); it equals the number of
     entries with decision "skipped" (a missing count reads as 0)."""
@@ -190,7 +180,9 @@ def foundations_skipped(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR305", "Result item outside requested_items", table=RUNS)
+@rule(
+    "RR305", "Result item outside requested_items", table=RUNS, reads=("requested_items", "results")
+)
 def items_within_request(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A run restores what was requested (T4): when requested_items is given, every key of
     results.items is one of them."""
@@ -208,13 +200,13 @@ def items_within_request(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     ]
 
 
-@rule("RR306", "Item outcome status outside the vocabulary", table=RUNS)
+@rule("RR306", "Item outcome status outside the vocabulary", table=RUNS, reads=("results",))
 def item_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Counts, attention and the item table all switch on the outcome status (M4); a value
     outside item_outcome_statuses is counted nowhere."""
     known = ctx.item_statuses
     items = _items(row)
-    if known.issuperset(outcome_statuses(items)):
+    if known.issuperset(map(_status_of, items.values())):
         return NO_HITS
     return [
         Hit(
@@ -226,7 +218,7 @@ def item_status_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     ]
 
 
-@rule("RR307", "Foundation decision outside the vocabulary", table=RUNS)
+@rule("RR307", "Foundation decision outside the vocabulary", table=RUNS, reads=("results",))
 def foundation_decision_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """foundations_skipped and the foundation list switch on the decision (M4); a value
     outside foundation_decisions cannot be shown or counted."""
@@ -250,7 +242,7 @@ def foundation_decision_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 _INVENTED = "the key is this toolkit's name for it; the truth map does not name it"
 
 
-@rule("RR314", "Item outcome without a status", table=RUNS, note=_INVENTED)
+@rule("RR314", "Item outcome without a status", table=RUNS, note=_INVENTED, reads=("results",))
 def item_status_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Counts, attention and the item table switch on an item outcome's status, a key this
     toolkit assumes the application writes; an item without it cannot be counted (RR302
@@ -280,21 +272,23 @@ def _foundations_without(row: Row, key: str) -> Sequence[Hit]:
     ]
 
 
-@rule("RR315", "Foundation entry without a type", table=RUNS, note=_INVENTED)
+@rule("RR315", "Foundation entry without a type", table=RUNS, note=_INVENTED, reads=("results",))
 def foundation_type_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The foundation list names each entry by its kind (scope tag, assignment filter), a key
     this toolkit assumes; an entry without it is reported here and nowhere else."""
     return _foundations_without(row, "type")
 
 
-@rule("RR316", "Foundation entry without a decision", table=RUNS, note=_INVENTED)
+@rule(
+    "RR316", "Foundation entry without a decision", table=RUNS, note=_INVENTED, reads=("results",)
+)
 def foundation_decision_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """foundations_skipped counts the entries whose decision is skipped, a key this toolkit
     assumes; without it the entry cannot be counted (RR304 then stays silent)."""
     return _foundations_without(row, "decision")
 
 
-@rule("RR308", "Preview action outside the vocabulary", table=RUNS)
+@rule("RR308", "Preview action outside the vocabulary", table=RUNS, reads=("preview",))
 def preview_action_vocabulary(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The preview surface renders each planned action (M4); a value outside preview_actions
     has no rendering."""
@@ -331,6 +325,7 @@ def _bases_for(status: str, dry: bool, ctx: RuleContext) -> tuple[str, ...]:
     "Basis missing for the run's status",
     table=RUNS,
     when=lambda status, dry, ctx: bool(_bases_for(status, dry, ctx)),
+    reads=("status", "is_dry_run", "metadata"),
 )
 def basis_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Scope, check and preview each record the basis the next step was decided on (M5):
@@ -347,7 +342,7 @@ def basis_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     ]
 
 
-@rule("RR310", "Basis without recorded_at", table=RUNS)
+@rule("RR310", "Basis without recorded_at", table=RUNS, reads=("metadata",))
 def basis_recorded(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """A basis proves when its step happened (M5); without recorded_at the chain's order
     cannot be checked."""
@@ -359,7 +354,7 @@ def basis_recorded(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     ]
 
 
-@rule("RR311", "Basis chain out of order", table=RUNS)
+@rule("RR311", "Basis chain out of order", table=RUNS, reads=("metadata", "started_at"))
 def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Scope comes before check, check before preview, and preview before execution starts
     (M5); a later step recorded earlier was decided on a stale basis."""
@@ -397,6 +392,7 @@ def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     "Executed run without execution_safety_snapshot",
     table=RUNS,
     when=lambda status, dry, ctx: not dry and ctx.group[status] in _EXECUTED,
+    reads=("is_dry_run", "status", "metadata"),
 )
 def safety_snapshot_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Execution is allowed only after the safety checks, whose state is kept as
@@ -413,7 +409,12 @@ def safety_snapshot_present(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     )
 
 
-@rule("RR313", "Safety snapshot captured after execution started", table=RUNS)
+@rule(
+    "RR313",
+    "Safety snapshot captured after execution started",
+    table=RUNS,
+    reads=("started_at", "metadata"),
+)
 def safety_snapshot_before_start(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """The safety snapshot gates execution (M6), so it is captured no later than started_at."""
     started = row.get("started_at")

@@ -1,29 +1,31 @@
 """RR1xx: every row validates against its model; unknown columns, legacy statuses.
 
 The model check runs on every row of every known table: canonical rows pass
-the table's fast checker, the others go through the pydantic model, which
-either normalises them (text encodings from CSV and databases) or explains
-each problem with a JSON pointer.
+the table's fast checker, the others are read column by column with the
+pydantic model (:mod:`restore_contracts.validators.rowread`), which normalises
+them (text encodings from CSV and databases) or explains each problem with a
+JSON pointer. Values PHP writes that drift from the contract have codes of
+their own (:mod:`restore_contracts.validators.rules.drift`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from restore_contracts.provenance import Provenance
 from restore_contracts.validators.context import LEGACY, RuleContext
 from restore_contracts.validators.findings import Hit, pointer, show
 from restore_contracts.validators.rules._registry import NO_HITS, Row, declare, rule
-from restore_contracts.validators.tables import JSON_COLUMNS, RESTORE_RUNS, ROW_MODELS
+from restore_contracts.validators.tables import RESTORE_RUNS
 
 MODEL_VIOLATION = "RR101"
 JSON_TEXT = "RR102"
 UNKNOWN_COLUMN = "RR103"
 UNKNOWN_TABLE = "RR105"
+DOUBLE_ENCODED = "RR109"
 
 declare(
     MODEL_VIOLATION,
@@ -31,9 +33,10 @@ declare(
     severity="error",
     provenance=Provenance.ASSUMED,
     note="columns are repo-verified; most value shapes inside them are assumed",
-    why="A row the contract model rejects (missing column, wrong type, unknown status, bad "
-    "timestamp) cannot be read the way the application reads it; the row's other rules "
-    "are not applied, since they would judge values that are not there.",
+    why="A value the contract model rejects (missing column, wrong type, unknown status, bad "
+    "timestamp) cannot be read the way the application reads it. It is reported at its "
+    "pointer, and only the rules that read its column are not applied to the row: every "
+    "rule whose columns could be read still runs.",
 )
 declare(
     JSON_TEXT,
@@ -50,7 +53,23 @@ declare(
     severity="warning",
     provenance=Provenance.ASSUMED,
     why="A column the contracts do not know is either a newer migration the contracts lag "
-    "behind or a misnamed export column; either way nothing checks it.",
+    "behind or a misnamed export column; either way nothing checks it. Reported once per "
+    "table and column, with the number of rows and the first one; the application's own "
+    "columns are made known with extra_columns in the configuration.",
+)
+declare(
+    DOUBLE_ENCODED,
+    "JSON column encoded twice",
+    severity="error",
+    provenance=Provenance.ASSUMED,
+    note="the json column type is repo-verified; json_encode before an array cast is inferred",
+    why="A JSON column whose JSON is a string that is itself JSON was encoded twice (json_encode "
+    "on a value the model's array or json cast encodes again): the application reads a string "
+    "where it expects an array. The same from every source: a PostgreSQL json/jsonb string, "
+    "MariaDB or SQLite text, a CSV cell or a file's JSON text. The inner value is read for "
+    "the other rules. In a file, a JSON string holding JSON once is the export encoding (JSON "
+    "text of the value): a psql row_to_json export of a string-valued jsonb column, or a "
+    "toArray() of a cast attribute, cannot be told from it; validate the database itself.",
 )
 declare(
     UNKNOWN_TABLE,
@@ -78,8 +97,9 @@ def _descend(current: Any, part: str | int) -> Any:
 _TAG: Any = object()
 
 
-def _pointer_of(loc: tuple[str | int, ...], data: Any) -> tuple[str, bool]:
-    """The JSON pointer of an error location, dropping union tags; and whether it names a key."""
+def pointer_parts(loc: tuple[str | int, ...], data: Any) -> tuple[list[str | int], bool]:
+    """The JSON pointer tokens of an error location, dropping union tags; and whether the
+    location names a key."""
     parts: list[str | int] = []
     current = data
     is_key = False
@@ -92,13 +112,15 @@ def _pointer_of(loc: tuple[str | int, ...], data: Any) -> tuple[str, bool]:
             continue
         parts.append(part)
         current = child
-    return pointer(*parts), is_key
+    return parts, is_key
 
 
-def _model_hits(exc: ValidationError, data: dict[str, Any]) -> list[Hit]:
+def model_hits(errors: Iterable[Mapping[str, Any]], data: dict[str, Any]) -> list[Hit]:
+    """RR101 hits of pydantic errors: one per pointer, the messages of a location merged."""
     merged: dict[str, list[str]] = {}
-    for error in exc.errors(include_url=False, include_context=False):
-        ptr, is_key = _pointer_of(error["loc"], data)
+    for error in errors:
+        parts, is_key = pointer_parts(error["loc"], data)
+        ptr = pointer(*parts)
         if error["type"] == "missing":
             text = "required value is missing"
         else:
@@ -126,48 +148,6 @@ def _model_hits(exc: ValidationError, data: dict[str, Any]) -> list[Hit]:
     return hits
 
 
-def normalise(
-    table: str, raw: dict[str, Any]
-) -> tuple[dict[str, Any] | None, list[tuple[str, Hit]]]:
-    """Validate a row with its model: the canonical JSON-native row, or why there is none.
-
-    JSON columns holding text that does not parse are RR102 (and left out of the
-    model check, so the other columns are still checked); everything the model
-    rejects is RR101, one finding per location.
-    """
-    problems: list[tuple[str, Hit]] = []
-    data = raw
-    for column in sorted(JSON_COLUMNS[table]):
-        value = raw.get(column)
-        if isinstance(value, str | bytes):
-            try:
-                orjson.loads(value)
-            except orjson.JSONDecodeError as exc:
-                problems.append(
-                    (JSON_TEXT, Hit(pointer(column), f"{column}: {exc} (got {show(value)})"))
-                )
-                if data is raw:
-                    data = dict(raw)
-                del data[column]
-    try:
-        model = ROW_MODELS[table].model_validate(data)
-    except ValidationError as exc:
-        problems.extend((MODEL_VIOLATION, hit) for hit in _model_hits(exc, data))
-        return None, problems
-    if problems:
-        return None, problems
-    return model.model_dump(mode="json"), problems
-
-
-def unknown_columns(table: str, raw: dict[str, Any], columns: frozenset[str]) -> list[Hit]:
-    """RR103: one finding per column the table's contract does not name."""
-    return [
-        Hit(pointer(name), f"column {show(name)} is not in the {table} contract")
-        for name in raw
-        if name not in columns
-    ]
-
-
 @rule(
     "RR104",
     "Legacy status present",
@@ -176,6 +156,7 @@ def unknown_columns(table: str, raw: dict[str, Any], columns: frozenset[str]) ->
     provenance=Provenance.REPO_VERIFIED,
     note="the legacy statuses are repo-verified; what they stand for is assumed",
     when=lambda status, dry, ctx: ctx.group[status] is LEGACY,
+    reads=("status",),
 )
 def legacy_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     """Legacy statuses (aborted, completed_with_errors) are still persisted and read through
@@ -192,11 +173,12 @@ def legacy_status(row: Row, ctx: RuleContext) -> Sequence[Hit]:
 
 
 __all__ = (
+    "DOUBLE_ENCODED",
     "JSON_TEXT",
     "MODEL_VIOLATION",
     "UNKNOWN_COLUMN",
     "UNKNOWN_TABLE",
     "legacy_status",
-    "normalise",
-    "unknown_columns",
+    "model_hits",
+    "pointer_parts",
 )
