@@ -82,7 +82,8 @@ class TestTextReportEscapes:
         where = f"exp{H_SHOWN}/restore_runs.ndjson:1  restore_runs#{RUN_ID}"
         expected = (
             "RR103 warning Column not in the contract (1 finding)\n"
-            f"  {where}  /{H_SHOWN}  column {H_JSON_SHOWN} is not in the restore_runs contract\n"
+            f"  {where}  /{H_SHOWN}  column {H_JSON_SHOWN} is not in the restore_runs contract"
+            " (1 row; this is the first)\n"
             "RR209 error   Completed run with a failure_reason (1 finding)\n"
             f"  {where}  /failure_reason  failure_reason is {H_JSON_SHOWN}; expected null for a"
             " completed run\n"
@@ -121,12 +122,12 @@ class TestGithubAnnotations:
         result = validate(export, "--select", "RR103,RR209", "--format", "github")
         file = f"exp{H_SHOWN}/restore_runs.ndjson".replace(":", "%3A").replace(",", "%2C")
         expected = (
-            f"::warning file={file},line=1,title=RR103 Column not in the contract::"
-            f"restore_runs#{RUN_ID} /{H_SHOWN}: column {H_JSON_SHOWN} is not in the restore_runs"
-            " contract\n"
             f"::error file={file},line=1,title=RR209 Completed run with a failure_reason::"
             f"restore_runs#{RUN_ID} /failure_reason: failure_reason is {H_JSON_SHOWN}; expected"
             " null for a completed run\n"
+            f"::warning file={file},line=1,title=RR103 Column not in the contract::"
+            f"restore_runs#{RUN_ID} /{H_SHOWN}: column {H_JSON_SHOWN} is not in the restore_runs"
+            " contract (1 row; this is the first)\n"
             f"restore-contracts: 2 findings in exp{H_SHOWN} (0 rules skipped)\n"
         )
         assert (1, expected) == (result.exit_code, result.output)
@@ -180,7 +181,7 @@ class TestJsonReport:
                     "line": 1,
                     "pointer": f"/{H}",
                     "message": f"column {json.dumps(H, ensure_ascii=False)} is not in the"
-                    " restore_runs contract",
+                    " restore_runs contract (1 row; this is the first)",
                 }
             ],
             "exp\\udcff",
@@ -211,7 +212,7 @@ class TestShortening:
         expected = (
             f"  {export}/restore_runs.ndjson:1  restore_runs#{RUN_ID}  /{'c' * 499}{note}"
             f'  column "{"c" * 79}…(shortened from {self.SIZE + 2} characters) is not in the'
-            " restore_runs contract"
+            " restore_runs contract (1 row; this is the first)"
         )
         assert expected == text
 

@@ -71,10 +71,13 @@ class TestHoldRatesApply:
             0.333,
         )
 
-    def test_rows_the_model_rejects_are_not_counted(self) -> None:
-        """A row that fails its contract is judged by no other rule, so it is not in applied."""
-        tables = {"restore_runs": [failed(1), {"id": 2, "status": "failed"}]}
-        assert tuple(holds_of(tables, "RR208")[k] for k in ("applied", "held")) == (1, 0)
+    def test_rows_whose_inputs_cannot_be_read_are_not_counted(self) -> None:
+        """A row is counted for a rule when the columns the rule reads could be read, as the
+        engine runs it: a failed run missing other columns still counts for RR208, one whose
+        failure_reason cannot be read does not."""
+        unreadable = {**failed(3), "failure_reason": {"not": "text"}}
+        tables = {"restore_runs": [failed(1), {"id": 2, "status": "failed"}, unreadable]}
+        assert tuple(holds_of(tables, "RR208")[k] for k in ("applied", "held")) == (2, 0)
 
 
 class TestVocabularies:

@@ -202,7 +202,8 @@ class TestDoubleEncoding:
         inner = orjson.dumps(run["metadata"]).decode()
         run["metadata"] = orjson.dumps(inner).decode()
         items = len(run["results"]["items"])
-        shown = orjson.dumps(inner).decode()[:79] + "…"
+        text = orjson.dumps(inner).decode()
+        shown = f"{text[:80]}…(shortened from {len(text)} characters)"
         expected = [
             on_run(
                 world,
