@@ -235,7 +235,7 @@ class TestUnstorableValues:
 
 class TestOwnership:
     def test_seed_refuses_tables_it_did_not_create(self, tmp_path: Any) -> None:
-        """Seeding never writes into an application's own tables."""
+        """Seeding never writes into an application's own tables unasked, and says how to."""
         url = f"sqlite:///{tmp_path / 'app.db'}"
         engine = create_db_engine(parse_url(url))
         with engine.begin() as conn:
@@ -245,7 +245,8 @@ class TestOwnership:
             seed_worlds(parse_url(url), [completed_world()])
         assert caught.value.format_message() == (
             "refusing to touch tables restore-contracts did not create: restore_runs; "
-            "pass --force to drop and recreate them (their rows are lost)"
+            "pass --into-existing to write into them as they are (their columns are "
+            "reflected; nothing is created, dropped or altered)"
         )
 
     def test_seed_uses_tables_made_by_init(self, tmp_path: Any) -> None:
