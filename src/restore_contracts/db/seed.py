@@ -23,6 +23,7 @@ the contract gives no value) is refused in one line before any row is written.
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.types import JSON, Boolean, TypeEngine
 
 from restore_contracts.contracts._types import parse_bool, parse_id, parse_timestamp
@@ -247,7 +249,10 @@ def existing_tables(
     converters: dict[str, dict[str, Converter]] = {}
     problems: list[str] = []
     for name in CONTRACT_TABLES:
-        reflected = {column["name"]: column for column in inspector.get_columns(name)}
+        with warnings.catch_warnings():
+            # SQLite's "tinyint(1)" and the like reflect as their affinity, with a warning.
+            warnings.simplefilter("ignore", SAWarning)
+            reflected = {column["name"]: column for column in inspector.get_columns(name)}
         wanted = contract.tables[name].columns
         for column_name, info in reflected.items():
             if column_name not in wanted and not _has_default(info):
