@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -271,3 +272,19 @@ class TestPostgresql:
             }
         engine.dispose()
         assert following == {"workspaces": 102, "restore_runs": 151, "operation_runs": 41}
+
+
+def test_a_failed_batch_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
+    """psycopg's echo of a failed pipeline ("error ignored terminating") is dropped while
+    seeding, so the one-line error stays one line; its other warnings are kept."""
+    from restore_contracts.db.seed import _one_line_failures
+
+    psycopg_logger = logging.getLogger("psycopg")
+    with _one_line_failures():
+        psycopg_logger.warning("error ignored terminating %r: %s", "<Pipeline>", "duplicate key")
+        psycopg_logger.warning("something else")
+    psycopg_logger.warning("error ignored terminating %r: %s", "<Pipeline>", "after seeding")
+    assert [record.getMessage() for record in caplog.records] == [
+        "something else",
+        "error ignored terminating '<Pipeline>': after seeding",
+    ]

@@ -23,9 +23,11 @@ the contract gives no value) is refused in one line before any row is written.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import warnings
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -334,6 +336,22 @@ class _BatchWriter:
                 return
 
 
+def _drop_pipeline_echo(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("error ignored terminating")
+
+
+@contextlib.contextmanager
+def _one_line_failures() -> Iterator[None]:
+    """A failed multi-row insert is reported once, as the toolkit's one line: psycopg also
+    logs the same error again while it ends its pipeline, a second line on stderr."""
+    logger = logging.getLogger("psycopg")
+    logger.addFilter(_drop_pipeline_echo)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_drop_pipeline_echo)
+
+
 def seed_worlds(
     url: DatabaseUrl,
     worlds: Iterable[World],
@@ -363,6 +381,7 @@ def seed_worlds(
     action = "cannot seed"
     try:
         with (
+            _one_line_failures(),
             database_errors(url, action),
             engine.connect() as conn,
             exclusive(conn, url, action, wait),
