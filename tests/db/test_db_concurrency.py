@@ -139,22 +139,47 @@ def test_init_gives_up_after_wait_with_one_line(
     assert counts_or_none(server) is None
 
 
+def waiting_for_the_lock(server: Server) -> int:
+    """Sessions on the database that asked for the db init/db seed lock and wait for it."""
+    engine = server.engine()
+    with engine.connect() as conn:
+        if server.backend == "postgresql":
+            # The holder's last query is the COMMIT after its lock; a waiter keeps trying.
+            sql = (
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query LIKE 'SELECT pg_try_advisory_lock%'"
+            )
+        else:
+            sql = (
+                "SELECT count(*) FROM information_schema.processlist "
+                "WHERE db = DATABASE() AND info LIKE 'SELECT GET_LOCK%'"
+            )
+        waiting = int(conn.execute(text(sql)).scalar_one())
+    engine.dispose()
+    return waiting
+
+
 def test_seed_waits_for_the_holder_then_seeds(
     server: Server, holder: subprocess.Popen[str]
 ) -> None:
-    """A seed started while another holds the database waits, then does its work."""
+    """A seed started while another holds the database waits, writing nothing, then seeds."""
     seed = subprocess.Popen(
         [*COMMAND, "db", "seed", server.spec, "--scenario", "completed"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
-    assert seed.poll() is None
+    deadline = time.monotonic() + 60
+    while waiting_for_the_lock(server) < 1:
+        assert seed.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert counts_or_none(server) is None
     holder.communicate("done\n", timeout=30)
     out, err = seed.communicate(timeout=120)
     assert (seed.returncode, err) == (0, "")
     assert out.splitlines()[-1].startswith(f"{server.spec}: seeded 1 world(s), ")
+    assert counts_or_none(server) is not None
 
 
 def counts_or_none(server: Server) -> dict[str, int] | None:

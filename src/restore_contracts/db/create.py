@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -144,7 +145,7 @@ _PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"restore-contracts db").digest()[:
 
 def _try_lock(conn: Connection, url: DatabaseUrl, wait: float) -> bool:
     if url.backend in (MYSQL, MARIADB):
-        seconds = max(0, round(wait))
+        seconds = math.ceil(wait)
         got = conn.execute(text("SELECT GET_LOCK(:name, :wait)"),
                            {"name": _lock_name(conn), "wait": seconds}).scalar()  # fmt: skip
         return bool(got)
