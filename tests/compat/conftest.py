@@ -58,4 +58,23 @@ def psql() -> str:
     return binary
 
 
-__all__ = ("Server", "my", "mysql_server", "pg", "php", "postgresql_server", "psql")
+@pytest.fixture(scope="session")
+def mariadb_client() -> str:
+    """The mariadb (or mysql) command-line client, for the exports users make with it."""
+    binary = shutil.which("mariadb") or shutil.which("mysql")
+    if binary is None:
+        _unavailable("the mariadb client is not installed (apt-get install mariadb-client)")
+        raise AssertionError("unreachable")
+    return binary
+
+
+__all__ = (
+    "Server",
+    "mariadb_client",
+    "my",
+    "mysql_server",
+    "pg",
+    "php",
+    "postgresql_server",
+    "psql",
+)

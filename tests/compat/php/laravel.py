@@ -143,6 +143,37 @@ class LaravelApp:
             sources["psql \\copy row_to_json"] = str(rows)
         return sources
 
+    def mariadb_batch(self, client: str) -> str:
+        """``mariadb --batch -e 'SELECT * ...' > table.tsv`` per table: the directory."""
+        out = self.workdir / "mariadb-batch"
+        out.mkdir()
+        env = self.env
+        for table in CONTRACT_TABLES:
+            done = subprocess.run(
+                [
+                    client,
+                    "--batch",
+                    "--protocol=tcp",
+                    "-h",
+                    env["DB_HOST"],
+                    "-P",
+                    env["DB_PORT"],
+                    "-u",
+                    env["DB_USERNAME"],
+                    env["DB_DATABASE"],
+                    "-e",
+                    f"SELECT * FROM {table} ORDER BY id",
+                ],
+                env={**os.environ, "MYSQL_PWD": env["DB_PASSWORD"]},
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise AssertionError(f"mariadb: {done.stderr.decode()}")
+            (out / f"{table}.tsv").write_bytes(done.stdout)
+        return str(out)
+
     def psql(self, psql: str, *commands: str) -> None:
         """Run psql commands against the application's database, as a user would."""
         env = self.env

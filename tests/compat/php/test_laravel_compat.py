@@ -207,3 +207,15 @@ def test_psql_row_to_json_export_is_read_as_written_or_refused(
     for table in ("restore_runs", "backup_items"):
         exported = json_values(open_source(path), table)
         assert exported == json_values(DatabaseSource(laravel.url), table)
+
+
+@pytest.mark.xfail(strict=True, reason="needs the .tsv reader (mariadb --batch exports)")
+def test_a_mariadb_batch_export_gives_the_databases_findings(
+    request: pytest.FixtureRequest, php: str, mariadb_client: str, tmp_path: Path
+) -> None:
+    """mariadb --batch output (tab-separated, NULL as \\N, backslash escapes) as .tsv files
+    gives the findings of the MariaDB database it came from."""
+    laravel = laravel_on(request, "mysql", php, tmp_path)
+    laravel.write(laravel_worlds())
+    exported = validated(laravel.mariadb_batch(mariadb_client))
+    assert exported == validated(laravel.url)
