@@ -257,6 +257,13 @@ class TestOwnership:
         report = seed_worlds(url, [completed_world()])
         assert report.total == 8
 
+    def test_into_existing_fills_tables_made_by_init_value_for_value(self, db_url: str) -> None:
+        """--into-existing reflects jsonb, json and text columns alike: rows read back whole."""
+        worlds = [completed_world(), dry_run_world(100)]
+        init_database(parse_url(db_url))
+        seed_worlds(parse_url(db_url), worlds, into_existing=True)
+        assert read_back(db_url) == written(worlds)
+
 
 class TestPostgresql:
     def test_sequences_continue_after_seeded_ids(self, pg: Any) -> None:

@@ -136,6 +136,41 @@ class TestSeedsTheApplicationsTables:
         )
         assert counts(laravel.url) == dict.fromkeys(CONTRACT_TABLES, 0)
 
+    def test_replace_swaps_the_rows_and_leaves_other_tables_alone(
+        self, laravel: LaravelApp
+    ) -> None:
+        """--replace empties the contract tables in the same transaction; the application's
+        other tables (users, migrations) and the schema are untouched."""
+        url = laravel.url
+        execute(url, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')")
+        before = schema(url)
+        seed_worlds(parse_url(url), build_coverage(1), into_existing=True)
+        seed_worlds(parse_url(url), [completed_world()], into_existing=True, replace=True)
+        assert counts(url) == {
+            "workspaces": 1,
+            "managed_environments": 1,
+            "backup_sets": 1,
+            "backup_items": 2,
+            "operation_runs": 1,
+            "restore_runs": 1,
+            "evidence_snapshots": 1,
+        }
+        assert execute(url, "SELECT name, email FROM users") == [("Ada", "ada@example.com")]
+        assert execute(url, "SELECT count(*) FROM migrations") == [(8,)]
+        assert schema(url) == before
+
+    def test_the_applications_next_insert_gets_a_new_id(self, laravel: LaravelApp) -> None:
+        """Explicit ids advance the id sequence: the application's next row does not collide."""
+        worlds = list(build_coverage(1))
+        seed_worlds(parse_url(laravel.url), worlds, into_existing=True)
+        highest = max(w.rows("workspaces")[0]["id"] for w in worlds)
+        next_id = execute(
+            laravel.url,
+            "INSERT INTO workspaces (name) VALUES ('next')",
+            "SELECT id FROM workspaces WHERE name = 'next'",
+        )
+        assert next_id == [(highest + 1,)]
+
 
 class TestRefusals:
     def test_without_the_flag_the_refusal_names_into_existing(self, laravel: LaravelApp) -> None:
