@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import text
 
@@ -263,6 +264,38 @@ class TestOwnership:
         init_database(parse_url(db_url))
         seed_worlds(parse_url(db_url), worlds, into_existing=True)
         assert read_back(db_url) == written(worlds)
+
+
+class TestApplicationTimezone:
+    def test_timestamps_are_written_in_the_applications_local_time(self, db_url: str) -> None:
+        """With timezone Europe/Berlin, columns hold Berlin wall-clock time (CET before the
+        DST change, CEST after) and JSON holds Carbon's UTC ISO text, as Laravel writes them."""
+        winter = completed_world()
+        summer = completed_world(100, name="hand/summer")
+        summer.restore_run()["started_at"] = "2026-03-29 01:30:00"
+        seed_worlds(parse_url(db_url), [winter, summer], timezone="Europe/Berlin")
+        engine = create_db_engine(parse_url(db_url))
+        with engine.connect() as conn:
+            stored = conn.execute(
+                text("SELECT id, started_at, metadata FROM restore_runs ORDER BY id")
+            ).all()
+        engine.dispose()
+        started = [(run_id, str(when)) for run_id, when, _ in stored]
+        assert started == [(50, "2026-03-22 11:00:05"), (150, "2026-03-29 03:30:00")]
+        metadata = stored[0][2]
+        snapshot = (orjson.loads(metadata) if isinstance(metadata, str) else metadata)[
+            "execution_safety_snapshot"
+        ]
+        assert snapshot["captured_at"] == "2026-03-22T10:00:00.000000Z"
+
+    def test_an_unknown_timezone_is_one_line(self, tmp_path: Any) -> None:
+        """A timezone that is not an IANA name stops seeding before anything is written."""
+        with pytest.raises(InputError) as caught:
+            seed_worlds(parse_url(f"sqlite:///{tmp_path / 'rc.db'}"), [], timezone="Mars/Base")
+        assert caught.value.format_message() == (
+            "unknown timezone 'Mars/Base'; give an IANA name such as 'Europe/Berlin'"
+        )
+        assert not (tmp_path / "rc.db").exists()
 
 
 class TestPostgresql:

@@ -161,6 +161,8 @@ def seed(
 
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
+    # The application's timezone (configuration key ``timezone``, default UTC).
+    timezone = str(getattr(assumptions_from(ctx), "timezone", None) or "UTC")
     report = seed_worlds(
         parsed,
         worlds,
@@ -169,6 +171,7 @@ def seed(
         foreign_keys=foreign_keys,
         into_existing=into_existing,
         wait=wait,
+        timezone=timezone,
     )
     for table, rows in report.rows.items():
         click.echo(f"{table:<22}{rows:>9}")

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 from sqlalchemy import (
@@ -174,6 +176,66 @@ def converters_for(table: Table, *, sqlite: bool) -> dict[str, Converter]:
         json_as_text = sqlite and kind is ColumnKind.JSON
         result[column.name] = _json_text if json_as_text else _CONVERTERS[kind]
     return result
+
+
+def in_timezone(timezone: str) -> ZoneInfo:
+    """The application's timezone (IANA name), or a one-line error."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown timezone {timezone!r}; give an IANA name such as 'Europe/Berlin'"
+        ) from None
+
+
+def _local(convert: Converter, zone: ZoneInfo) -> Converter:
+    """A timestamp converter writing the application's local time, as Laravel stores dates."""
+
+    def local(value: Any) -> Any:
+        parsed = convert(value)
+        if parsed is None:
+            return None
+        return parsed.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+
+    return local
+
+
+_NAIVE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+def _carbon(value: Any) -> Any:
+    """Naive UTC timestamps inside a JSON value as Carbon serialises them ('...T...000000Z'):
+    unambiguous whatever the application's timezone, as Laravel writes them."""
+    if isinstance(value, dict):
+        return {key: _carbon(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_carbon(item) for item in value]
+    if isinstance(value, str) and _NAIVE.fullmatch(value):
+        return f"{value[:10]}T{value[11:]}.000000Z"
+    return value
+
+
+def _with_carbon(convert: Converter) -> Converter:
+    def carbon(value: Any) -> Any:
+        return convert(_carbon(value))
+
+    return carbon
+
+
+def _localise(converters: dict[str, dict[str, Converter]], timezone: str) -> None:
+    """Write the application's local time in ``timezone`` into every timestamp column, and
+    timestamps inside JSON columns as Carbon's UTC ISO text (JSON text is kept as it is)."""
+    if timezone == "UTC":
+        return
+    zone = in_timezone(timezone)
+    contract = build_metadata(foreign_keys=False)
+    for table, columns in converters.items():
+        for name, convert in columns.items():
+            kind = contract.tables[table].c[name].info["kind"]
+            if kind == ColumnKind.TIMESTAMP.value:
+                columns[name] = _local(convert, zone)
+            elif kind == ColumnKind.JSON.value:
+                columns[name] = _with_carbon(convert)
 
 
 @dataclass(slots=True)
@@ -361,6 +423,7 @@ def seed_worlds(
     foreign_keys: bool = True,
     into_existing: bool = False,
     wait: float = DEFAULT_LOCK_WAIT,
+    timezone: str = "UTC",
 ) -> SeedReport:
     """Insert every row of ``worlds`` in one transaction; create the tables first if missing.
 
@@ -369,7 +432,8 @@ def seed_worlds(
     as they are (never creating one). ``replace`` deletes their rows first, in
     the same transaction, so a failed seed leaves the old rows in place.
     Another ``db init`` or ``db seed`` on the same database is waited for, up
-    to ``wait`` seconds.
+    to ``wait`` seconds. Timestamps are written as naive local time in the
+    application's ``timezone`` (the worlds hold UTC), as Laravel stores them.
     """
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
@@ -377,6 +441,8 @@ def seed_worlds(
         raise InputError(
             "--no-foreign-keys says how to create tables, and --into-existing creates none"
         )
+    if timezone != "UTC":
+        in_timezone(timezone)
     engine = create_db_engine(url)
     action = "cannot seed"
     try:
@@ -398,6 +464,7 @@ def seed_worlds(
                         remedy=INTO_EXISTING_REMEDY,
                     )
                 tables, converters = _owned_tables(conn, url)
+            _localise(converters, timezone)
             with conn.begin():
                 return _seed(conn, url, worlds, tables, converters, batch_size, replace)
     finally:
@@ -465,6 +532,7 @@ __all__ = (
     "SeedReport",
     "converters_for",
     "existing_tables",
+    "in_timezone",
     "seed_worlds",
     "user_id",
 )

@@ -25,6 +25,7 @@ from restore_contracts.db.tables import CONTRACT_TABLES
 from restore_contracts.db.urls import parse_url
 from restore_contracts.generators import build_coverage
 from tests.compat.php.laravel import (
+    APP_TIMEZONE,
     EXTRA_COLUMNS,
     LaravelApp,
     canonical_findings,
@@ -81,15 +82,21 @@ class TestSeedsTheApplicationsTables:
         assert report.total == sum(len(w.rows(t)) for w in worlds for t in CONTRACT_TABLES)
         assert validated(laravel.url, None, "--ignore", "RR103") == (0, canonical_findings(worlds))
 
-    @pytest.mark.xfail(strict=True, reason="needs the extra_columns configuration key")
-    def test_seeded_worlds_validate_clean_with_the_extra_columns_configured(
+    @pytest.mark.xfail(
+        strict=True, reason="needs the timezone and extra_columns configuration keys"
+    )
+    def test_seeded_worlds_validate_clean_with_the_application_configured(
         self, laravel: LaravelApp, tmp_path: Path
     ) -> None:
-        """With extra_columns naming tenant_note and queue, the seeded database is clean."""
-        worlds = laravel_worlds()
-        seed_worlds(parse_url(laravel.url), worlds, into_existing=True)
-        config = write_config(tmp_path / "restore-contracts.toml", extra_columns=EXTRA_COLUMNS)
-        assert validated(laravel.url, config) == (0, canonical_findings(worlds))
+        """With timezone Europe/Berlin and extra_columns naming tenant_note and queue, the
+        coverage set seeded by the command line (Berlin local time) validates clean."""
+        config = write_config(
+            tmp_path / "restore-contracts.toml", timezone=APP_TIMEZONE, extra_columns=EXTRA_COLUMNS
+        )
+        seeded = run("--config", str(config), "db", "seed", laravel.url, "--into-existing",
+                     "--scenario", "coverage", "--seed", "1")  # fmt: skip
+        assert (seeded.exit_code, seeded.stderr) == (0, "")
+        assert validated(laravel.url, config) == (0, canonical_findings(list(build_coverage(1))))
 
     def test_values_fit_the_columns_and_extra_columns_keep_their_defaults(
         self, laravel: LaravelApp
