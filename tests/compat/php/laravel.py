@@ -36,12 +36,25 @@ EXTRA_COLUMNS = {"restore_runs": ["tenant_note"], "operation_runs": ["queue"]}
 Finding = tuple[Any, ...]
 
 
+MODEL_DEFAULTS = {"restore_runs": ("metadata", "preview"), "evidence_snapshots": ("summary",)}
+"""JSON attributes the application's models default to an empty array (``$attributes``): a
+row that never set them holds the empty map, which PHP's json_encode writes as ``[]``."""
+
+
 def laravel_worlds(seed: int = 1) -> list[World]:
     """What the application holds: every status (the coverage set), the DST changes, unicode
-    names, and requesters given by email address and by nobody."""
+    names, and requesters given by email address and by nobody; the JSON attributes with a
+    model default hold the empty map (``{}`` here, ``[]`` once PHP has written them)."""
     extra = ("dst_spring_forward", "dst_fall_back", "unicode_display_names",
              "requested_by_email", "requested_by_nobody")  # fmt: skip
-    return [*build_coverage(seed), *(build_scenario(name, seed) for name in extra)]
+    worlds = [*build_coverage(seed), *(build_scenario(name, seed) for name in extra)]
+    for world in worlds:
+        for table, columns in MODEL_DEFAULTS.items():
+            for row in world.rows(table):
+                for column in columns:
+                    if row.get(column) is None:
+                        row[column] = {}
+    return worlds
 
 
 def world_named(worlds: Iterable[World], name: str) -> World:
