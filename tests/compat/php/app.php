@@ -16,6 +16,7 @@
  *   php app.php write PLAN.json          insert the plan's worlds (see write())
  *   php app.php dump-array OUT.json      every table's models ->toArray(), as one JSON document
  *   php app.php dump-ndjson DIR          one <table>.ndjson per table, a model per line
+ *   php app.php dump-resource TABLE OUT  an API resource collection: {"data": [models]}
  *
  * The connection comes from Laravel's own variables: DB_CONNECTION (pgsql,
  * mysql, mariadb, sqlite), DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME,
@@ -532,6 +533,11 @@ function main(array $argv): int
             }
             file_put_contents($argv[2], json_encode($document));
             return 0;
+        case 'dump-resource':
+            // return RestoreRunResource::collection(RestoreRun::all()): the API's JSON body.
+            $models = iterator_to_array(models($db, $argv[2]), false);
+            file_put_contents($argv[3], json_encode(['data' => $models]));
+            return 0;
         case 'dump-ndjson':
             foreach (TABLES as $table) {
                 $file = fopen($argv[2] . "/$table.ndjson", 'wb');
@@ -542,7 +548,7 @@ function main(array $argv): int
             }
             return 0;
     }
-    fwrite(STDERR, "usage: php app.php migrate | write PLAN.json | dump-array OUT.json | dump-ndjson DIR\n");
+    fwrite(STDERR, "usage: php app.php migrate | write PLAN.json | dump-array OUT.json | dump-ndjson DIR | dump-resource TABLE OUT.json\n");
     return 2;
 }
 

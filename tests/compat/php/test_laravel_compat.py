@@ -219,3 +219,26 @@ def test_a_mariadb_batch_export_gives_the_databases_findings(
     laravel.write(laravel_worlds())
     exported = validated(laravel.mariadb_batch(mariadb_client))
     assert exported == validated(laravel.url)
+
+
+@pytest.mark.xfail(strict=True, reason='needs {"data": [...]} documents read with --table')
+def test_an_api_resource_collection_is_read_with_table(laravel: LaravelApp) -> None:
+    """A Laravel API resource collection {"data": [...]} of restore runs, given --table,
+    gives the findings of the same models as NDJSON."""
+    laravel.write(laravel_worlds())
+    ndjson = laravel.exports()["eloquent NDJSON"]
+    resource = laravel.workdir / "restore-runs-resource.json"
+    laravel.run("dump-resource", "restore_runs", str(resource))
+    as_resource = validated(str(resource), None, "--table", "restore_runs")
+    assert as_resource == validated(f"{ndjson}/restore_runs.ndjson")
+
+
+@pytest.mark.xfail(strict=True, reason="needs pgsql:// (Laravel's driver name) as an alias")
+def test_laravels_pgsql_driver_name_reads_the_same_database(
+    request: pytest.FixtureRequest, php: str, tmp_path: Path
+) -> None:
+    """pgsql://, as in Laravel's DB_CONNECTION, reads what postgresql:// reads."""
+    laravel = laravel_on(request, "postgresql", php, tmp_path)
+    laravel.write(laravel_worlds())
+    alias = "pgsql://" + laravel.url.removeprefix("postgresql://")
+    assert validated(alias) == validated(laravel.url)
