@@ -19,6 +19,10 @@ that fit each column's type, the application's other columns keep their
 defaults, and nothing is created, dropped or altered. What cannot work (a
 missing table or contract column, a NOT NULL column without a default that
 the contract gives no value) is refused in one line before any row is written.
+
+Given the application's timezone, timestamp columns get its local time and
+timestamps inside JSON Carbon's UTC ISO text, as Laravel writes them. While
+seeding, the database's ``db init``/``db seed`` lock is held (``create``).
 """
 
 from __future__ import annotations
