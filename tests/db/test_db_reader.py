@@ -128,7 +128,8 @@ class TestStreaming:
                 activity = conn.execute(
                     text(
                         "SELECT query FROM pg_stat_activity "
-                        "WHERE application_name = 'restore-contracts'"
+                        "WHERE application_name = 'restore-contracts' "
+                        "AND datname = current_database()"
                     )
                 ).all()
             records.close()
