@@ -518,6 +518,11 @@ function models(PDO $db, string $table): Generator
 function main(array $argv): int
 {
     $command = $argv[1] ?? '';
+    $arguments = ['migrate' => 0, 'write' => 1, 'dump-array' => 1, 'dump-ndjson' => 1, 'dump-resource' => 2];
+    if (!isset($arguments[$command]) || count($argv) - 2 !== $arguments[$command]) {
+        fwrite(STDERR, "usage: php app.php migrate | write PLAN.json | dump-array OUT.json | dump-ndjson DIR | dump-resource TABLE OUT.json\n");
+        return 2;
+    }
     $db = connection();
     switch ($command) {
         case 'migrate':
@@ -548,7 +553,6 @@ function main(array $argv): int
             }
             return 0;
     }
-    fwrite(STDERR, "usage: php app.php migrate | write PLAN.json | dump-array OUT.json | dump-ndjson DIR | dump-resource TABLE OUT.json\n");
     return 2;
 }
 
