@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import text
 
@@ -235,7 +237,7 @@ class TestUnstorableValues:
 
 class TestOwnership:
     def test_seed_refuses_tables_it_did_not_create(self, tmp_path: Any) -> None:
-        """Seeding never writes into an application's own tables."""
+        """Seeding never writes into an application's own tables unasked, and says how to."""
         url = f"sqlite:///{tmp_path / 'app.db'}"
         engine = create_db_engine(parse_url(url))
         with engine.begin() as conn:
@@ -245,7 +247,8 @@ class TestOwnership:
             seed_worlds(parse_url(url), [completed_world()])
         assert caught.value.format_message() == (
             "refusing to touch tables restore-contracts did not create: restore_runs; "
-            "pass --force to drop and recreate them (their rows are lost)"
+            "pass --into-existing to write into them as they are (their columns are "
+            "reflected; nothing is created, dropped or altered)"
         )
 
     def test_seed_uses_tables_made_by_init(self, tmp_path: Any) -> None:
@@ -254,6 +257,45 @@ class TestOwnership:
         init_database(url, foreign_keys=False)
         report = seed_worlds(url, [completed_world()])
         assert report.total == 8
+
+    def test_into_existing_fills_tables_made_by_init_value_for_value(self, db_url: str) -> None:
+        """--into-existing reflects jsonb, json and text columns alike: rows read back whole."""
+        worlds = [completed_world(), dry_run_world(100)]
+        init_database(parse_url(db_url))
+        seed_worlds(parse_url(db_url), worlds, into_existing=True)
+        assert read_back(db_url) == written(worlds)
+
+
+class TestApplicationTimezone:
+    def test_timestamps_are_written_in_the_applications_local_time(self, db_url: str) -> None:
+        """With timezone Europe/Berlin, columns hold Berlin wall-clock time (CET before the
+        DST change, CEST after) and JSON holds Carbon's UTC ISO text, as Laravel writes them."""
+        winter = completed_world()
+        summer = completed_world(100, name="hand/summer")
+        summer.restore_run()["started_at"] = "2026-03-29 01:30:00"
+        seed_worlds(parse_url(db_url), [winter, summer], timezone="Europe/Berlin")
+        engine = create_db_engine(parse_url(db_url))
+        with engine.connect() as conn:
+            stored = conn.execute(
+                text("SELECT id, started_at, metadata FROM restore_runs ORDER BY id")
+            ).all()
+        engine.dispose()
+        started = [(run_id, str(when)) for run_id, when, _ in stored]
+        assert started == [(50, "2026-03-22 11:00:05"), (150, "2026-03-29 03:30:00")]
+        metadata = stored[0][2]
+        snapshot = (orjson.loads(metadata) if isinstance(metadata, str) else metadata)[
+            "execution_safety_snapshot"
+        ]
+        assert snapshot["captured_at"] == "2026-03-22T10:00:00.000000Z"
+
+    def test_an_unknown_timezone_is_one_line(self, tmp_path: Any) -> None:
+        """A timezone that is not an IANA name stops seeding before anything is written."""
+        with pytest.raises(InputError) as caught:
+            seed_worlds(parse_url(f"sqlite:///{tmp_path / 'rc.db'}"), [], timezone="Mars/Base")
+        assert caught.value.format_message() == (
+            "unknown timezone 'Mars/Base'; give an IANA name such as 'Europe/Berlin'"
+        )
+        assert not (tmp_path / "rc.db").exists()
 
 
 class TestPostgresql:
@@ -270,3 +312,19 @@ class TestPostgresql:
             }
         engine.dispose()
         assert following == {"workspaces": 102, "restore_runs": 151, "operation_runs": 41}
+
+
+def test_a_failed_batch_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
+    """psycopg's echo of a failed pipeline ("error ignored terminating") is dropped while
+    seeding, so the one-line error stays one line; its other warnings are kept."""
+    from restore_contracts.db.seed import _one_line_failures
+
+    psycopg_logger = logging.getLogger("psycopg")
+    with _one_line_failures():
+        psycopg_logger.warning("error ignored terminating %r: %s", "<Pipeline>", "duplicate key")
+        psycopg_logger.warning("something else")
+    psycopg_logger.warning("error ignored terminating %r: %s", "<Pipeline>", "after seeding")
+    assert [record.getMessage() for record in caplog.records] == [
+        "something else",
+        "error ignored terminating '<Pipeline>': after seeding",
+    ]

@@ -25,6 +25,15 @@ FOREIGN_KEYS_OPTION = click.option(
     help="Create the tables with the application's foreign keys, or without them (like a "
     "copy restored without constraints, which can hold dangling references).",
 )
+WAIT_OPTION = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another db init or db seed working on the same database "
+    "before giving up.",
+)
 
 
 @click.group()
@@ -45,12 +54,13 @@ def db() -> None:
     "(their rows are lost).",
 )
 @FOREIGN_KEYS_OPTION
-def init(url: str, force: bool, foreign_keys: bool) -> None:
+@WAIT_OPTION
+def init(url: str, force: bool, foreign_keys: bool, wait: float) -> None:
     """Create the contract tables (idempotent); never touches tables it did not create."""
     from restore_contracts.db.create import init_database
 
     parsed = parse_url(url)
-    report = init_database(parsed, force=force, foreign_keys=foreign_keys)
+    report = init_database(parsed, force=force, foreign_keys=foreign_keys, wait=wait)
     for name in report.created:
         click.echo(f"created  {name}")
     for name in report.replaced:
@@ -111,7 +121,14 @@ def select_worlds(
 @click.option(
     "--replace",
     is_flag=True,
-    help="Delete the rows of the toolkit's tables first (in the same transaction).",
+    help="Delete the rows of the tables first (in the same transaction).",
+)
+@click.option(
+    "--into-existing",
+    is_flag=True,
+    help="Write into the tables the application's own migrations made: the contract's "
+    "columns that exist there, values fitted to each column's type, other columns left to "
+    "their defaults; nothing is created, dropped or altered.",
 )
 @click.option(
     "--batch-size",
@@ -121,27 +138,40 @@ def select_worlds(
     help="Rows per multi-row insert.",
 )
 @FOREIGN_KEYS_OPTION
+@WAIT_OPTION
 @click.pass_context
 def seed(
     ctx: click.Context,
     /,
     url: str,
     replace: bool,
+    into_existing: bool,
     batch_size: int,
     foreign_keys: bool,
+    wait: float,
     **options: Any,
 ) -> None:
     """Insert generated worlds in one transaction (all or nothing), creating the tables first.
 
     Takes the world options of `generate` and inserts exactly the worlds it
-    would write. Only tables `db init` created are written to.
+    would write. Only tables `db init` created are written to, unless
+    --into-existing: then the application's own tables, as they are.
     """
     from restore_contracts.db.seed import seed_worlds
 
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
+    # The application's timezone (configuration key ``timezone``, default UTC).
+    timezone = str(getattr(assumptions_from(ctx), "timezone", None) or "UTC")
     report = seed_worlds(
-        parsed, worlds, batch_size=batch_size, replace=replace, foreign_keys=foreign_keys
+        parsed,
+        worlds,
+        batch_size=batch_size,
+        replace=replace,
+        foreign_keys=foreign_keys,
+        into_existing=into_existing,
+        wait=wait,
+        timezone=timezone,
     )
     for table, rows in report.rows.items():
         click.echo(f"{table:<22}{rows:>9}")

@@ -5,22 +5,41 @@ application's own database. So every table ``db init`` creates is recorded,
 with the SHA-256 of its DDL, in the marker table ``restore_contracts_meta``; a
 same-named table that is not recorded there (or was created from other DDL) is
 left alone unless ``--force`` says to drop and recreate it.
+
+``db init`` and ``db seed`` hold a lock on the database while they work
+(PostgreSQL advisory lock, MySQL/MariaDB ``GET_LOCK``), so two of them started
+at once never race on the same tables: the second waits for the first, and
+after a bounded wait gives up with one line saying who holds the database.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import math
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, inspect, select
+from sqlalchemy import Connection, delete, insert, inspect, select, text
 
 from restore_contracts import __version__
 from restore_contracts.db.ddl import table_fingerprint
 from restore_contracts.db.engine import create_db_engine
 from restore_contracts.db.errors import DatabaseError, database_errors
 from restore_contracts.db.tables import CONTRACT_TABLES, META_TABLE, build_metadata
-from restore_contracts.db.urls import DatabaseUrl
+from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl
 
 CREATED_BY = f"restore-contracts {__version__}"
+
+DEFAULT_LOCK_WAIT = 30.0
+"""Seconds ``db init`` / ``db seed`` wait for another one working on the same database."""
+
+_POLL = 0.1
+"""Seconds between two attempts at PostgreSQL's advisory lock."""
+
+FOREIGN_TABLES_REMEDY = "pass --force to drop and recreate them (their rows are lost)"
+"""What ``db init`` suggests for contract tables it did not create."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +68,7 @@ def init_tables(
     force: bool = False,
     foreign_keys: bool = True,
     accept_owned: bool = False,
+    remedy: str = FOREIGN_TABLES_REMEDY,
 ) -> InitReport:
     """Create the contract tables that are missing, on an open connection.
 
@@ -56,7 +76,8 @@ def init_tables(
     not create, or that it created from different DDL, unless ``force``; then
     every existing contract table is dropped and all are created anew.
     ``accept_owned`` keeps owned tables whatever DDL made them (seeding only
-    needs to know it may write there).
+    needs to know it may write there); ``remedy`` is what the refusal suggests
+    (each command names its own options, never another command's).
     """
     metadata = build_metadata(foreign_keys=foreign_keys)
     dialect = conn.dialect
@@ -76,10 +97,7 @@ def init_tables(
             problems.append(f"tables restore-contracts did not create: {', '.join(foreign)}")
         if stale:
             problems.append(f"tables created from other DDL: {', '.join(stale)}")
-        raise DatabaseError(
-            f"refusing to touch {'; '.join(problems)}; pass --force to drop and recreate them "
-            "(their rows are lost)"
-        )
+        raise DatabaseError(f"refusing to touch {'; '.join(problems)}; {remedy}")
     replaced: list[str] = []
     if force and (foreign or stale):
         for table in reversed(present):
@@ -115,16 +133,96 @@ def init_tables(
     )
 
 
-def init_database(
-    url: DatabaseUrl, *, force: bool = False, foreign_keys: bool = True
-) -> InitReport:
-    """``db init URL``: create the contract tables in one transaction where the database can."""
-    engine = create_db_engine(url)
+def _lock_name(conn: Connection) -> str:
+    """MySQL's GET_LOCK names are server-wide: the database's name makes them per database."""
+    database = str(conn.execute(text("SELECT DATABASE()")).scalar_one())
+    return "restore-contracts:" + hashlib.sha256(database.encode()).hexdigest()[:40]
+
+
+_PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"restore-contracts db").digest()[:8], "big") >> 1
+"""PostgreSQL advisory lock key (advisory locks are per database already)."""
+
+
+def _try_lock(conn: Connection, url: DatabaseUrl, wait: float) -> bool:
+    if url.backend in (MYSQL, MARIADB):
+        seconds = math.ceil(wait)
+        got = conn.execute(text("SELECT GET_LOCK(:name, :wait)"),
+                           {"name": _lock_name(conn), "wait": seconds}).scalar()  # fmt: skip
+        return bool(got)
+    deadline = time.monotonic() + wait
+    while True:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
+        if got.scalar():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL)
+
+
+@contextlib.contextmanager
+def exclusive(conn: Connection, url: DatabaseUrl, action: str, wait: float) -> Iterator[None]:
+    """Hold the database's ``db init``/``db seed`` lock for the block, waiting up to ``wait`` s.
+
+    The lock belongs to the session, not to a transaction, so it spans the
+    creating and the seeding transaction; it goes with the connection in any
+    case. SQLite needs none: its own write lock serialises writers.
+    """
+    if url.backend not in (POSTGRESQL, MYSQL, MARIADB):
+        yield
+        return
+    acquired = _try_lock(conn, url, wait)
+    conn.commit()
+    if not acquired:
+        raise DatabaseError(
+            f"{action} {url.masked}: another restore-contracts db init or db seed has been "
+            f"working on this database for over {wait:g} s; try again when it has finished, "
+            "or wait longer with --wait"
+        )
     try:
-        with database_errors(url, "cannot initialise"), engine.begin() as conn:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            conn.rollback()
+            if url.backend is POSTGRESQL:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
+            else:
+                conn.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _lock_name(conn)})
+            conn.commit()
+
+
+def init_database(
+    url: DatabaseUrl,
+    *,
+    force: bool = False,
+    foreign_keys: bool = True,
+    wait: float = DEFAULT_LOCK_WAIT,
+) -> InitReport:
+    """``db init URL``: create the contract tables in one transaction where the database can.
+
+    Another ``db init`` or ``db seed`` on the same database is waited for (up
+    to ``wait`` seconds); the tables it created are then kept, not created twice.
+    """
+    engine = create_db_engine(url)
+    action = "cannot initialise"
+    try:
+        with (
+            database_errors(url, action),
+            engine.connect() as conn,
+            exclusive(conn, url, action, wait),
+            conn.begin(),
+        ):
             return init_tables(conn, force=force, foreign_keys=foreign_keys)
     finally:
         engine.dispose()
 
 
-__all__ = ("CREATED_BY", "InitReport", "init_database", "init_tables", "owned_tables")
+__all__ = (
+    "CREATED_BY",
+    "DEFAULT_LOCK_WAIT",
+    "FOREIGN_TABLES_REMEDY",
+    "InitReport",
+    "exclusive",
+    "init_database",
+    "init_tables",
+    "owned_tables",
+)
