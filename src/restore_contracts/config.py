@@ -132,6 +132,9 @@ DEFAULT_EVIDENCE_BY_COMPLETENESS: dict[str, str] = {
     "missing": "incomplete",
 }
 
+DEFAULT_MAX_LINE_BYTES = 8 << 20
+"""Largest line, CSV/TSV record or JSON document element the readers hold (8 MiB)."""
+
 Vocabulary = Annotated[tuple[str, ...], Field(min_length=1)]
 Severity = Literal["error", "warning", "info"]
 
@@ -179,6 +182,8 @@ class Assumptions(BaseModel):
     )
     severity: dict[str, Severity] = Field(default_factory=dict)
     """Per-rule severity overrides for the validators, by rule code."""
+    max_line_bytes: int = Field(DEFAULT_MAX_LINE_BYTES, ge=1024)
+    """Larger lines, records and JSON elements are skipped with a finding (bounded memory)."""
 
     @field_validator("legacy_mapping")
     @classmethod
@@ -294,6 +299,7 @@ __all__ = (
     "DEFAULT_ATTENTION_BY_STATUS",
     "DEFAULT_EVIDENCE_BY_COMPLETENESS",
     "DEFAULT_EVIDENCE_BY_STATUS",
+    "DEFAULT_MAX_LINE_BYTES",
     "DEFAULT_OPERATION_RUN_AGREEMENT",
     "DEFAULT_PROOF_BY_OUTCOME",
     "DEFAULT_TONES",

@@ -206,8 +206,14 @@ class TestSources:
         ("name", "message"),
         [
             ("missing.ndjson", "{path}: no such file or directory"),
-            ("rows.txt", "{path}: unknown file type '.txt'; expected .csv, .json, .jsonl, .ndjson"),
-            ("empty", "{path}: no data files (.csv, .json, .jsonl, .ndjson) in the directory"),
+            (
+                "rows.txt",
+                "{path}: unknown file type '.txt'; expected .csv, .json, .jsonl, .ndjson, .tsv",
+            ),
+            (
+                "empty",
+                "{path}: no data files (.csv, .json, .jsonl, .ndjson, .tsv) in the directory",
+            ),
         ],
     )
     def test_unusable_input_is_a_one_line_error(

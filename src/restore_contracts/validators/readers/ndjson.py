@@ -1,4 +1,9 @@
-"""NDJSON / JSON Lines: one row per line, parsed with orjson line by line (the streaming format)."""
+"""NDJSON / JSON Lines: one row per line, parsed with orjson line by line (the streaming format).
+
+Lines end at LF, CRLF or a lone CR; a line longer than ``max_line_bytes`` or
+nested deeper than the limit is a finding and reading goes on with the next.
+A ``null`` line is a row that is not an object (a finding), never nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +12,92 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from restore_contracts.validators.readers._common import BOM, Meter, line_problem
+from restore_contracts.validators.readers._common import (
+    BOM,
+    Limits,
+    Meter,
+    Unreadable,
+    line_batches,
+    line_problem,
+    nested_too_deep,
+    too_deep,
+    unreadable,
+)
+from restore_contracts.validators.rules.parse import NOT_AN_OBJECT, TOO_DEEP
 from restore_contracts.validators.source import ParseProblem, Record
 
 BLANK: Any = object()
 """What :func:`parse_line` returns for a blank line (skipped, not a row)."""
 
+NULL_ROW = ParseProblem(NOT_AN_OBJECT, "row is null; expected an object of columns")
+_LIMITS = Limits()
 
-def parse_line(line: bytes, number: int) -> tuple[Any, ParseProblem | None]:
+
+def parse_line(
+    line: bytes, number: int, limits: Limits = _LIMITS
+) -> tuple[Any, ParseProblem | None]:
     """One NDJSON line: its value, or why it is not one (BLANK for a blank line)."""
+    if type(line) is Unreadable:
+        return None, line.problem
+    if too_deep(line, limits.max_depth):
+        return None, nested_too_deep(limits)
     try:
-        return orjson.loads(line), None
+        value = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         if number == 1 and line.startswith(BOM):
-            return parse_line(line[len(BOM) :], 2)
+            return parse_line(line[len(BOM) :], 2, limits)
         if not line.strip():
             return BLANK, None
         code, message = line_problem(line, error=str(exc))
         return None, ParseProblem(code, message)
-
-
-BATCH_BYTES = 1 << 20
+    if value is None:
+        return None, NULL_ROW
+    return value, None
 
 
 def ndjson_lines(
-    handle: BinaryIO, location: str, meter: Meter
+    handle: BinaryIO, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[tuple[str, int, list[bytes]]]:
     """Batches of undecoded lines as (location, number of the first, lines), about a
-    megabyte each, for decoders that parse text themselves."""
+    megabyte each, for decoders that parse text themselves.
+
+    Lines too large or nested too deep arrive as :class:`Unreadable` stand-ins,
+    which every decoder refuses and :func:`parse_line` turns into their problem.
+    """
     number = 1
-    while True:
-        lines = handle.readlines(BATCH_BYTES)
-        if not lines:
-            return
-        meter.value += sum(map(len, lines))
+    depth = limits.max_depth
+    for lines in line_batches(handle, meter, limits):
+        for position, line in enumerate(lines):
+            if line.count(b"[") + line.count(b"{") > depth and too_deep(line, depth):
+                lines[position] = unreadable(TOO_DEEP, nested_too_deep(limits).message)
         yield location, number, lines
         number += len(lines)
 
 
 def ndjson_records(
-    handle: Iterable[bytes], table: str, location: str, meter: Meter, *, first_line: int = 1
+    handle: BinaryIO | Iterable[bytes],
+    table: str,
+    location: str,
+    meter: Meter,
+    *,
+    first_line: int = 1,
+    limits: Limits = _LIMITS,
 ) -> Iterator[Record]:
     """Every line as a record; blank lines are skipped, a bad line is a problem record."""
-    for number, line in enumerate(handle, start=first_line):
-        meter.value += len(line)
-        data, problem = parse_line(line, number)
+    if hasattr(handle, "read"):
+        lines: Iterable[bytes] = (
+            line
+            for batch in line_batches(handle, meter, limits)  # type: ignore[arg-type]
+            for line in batch
+        )
+    else:
+        lines = handle
+    for number, line in enumerate(lines, start=first_line):
+        data, problem = parse_line(line, number, limits)
         if problem is not None:
             yield Record(table, None, location, number, problem)
         elif data is not BLANK:
             yield Record(table, data, location, number)
 
 
-__all__ = ("BLANK", "ndjson_lines", "ndjson_records", "parse_line")
+__all__ = ("BLANK", "NULL_ROW", "ndjson_lines", "ndjson_records", "parse_line")
