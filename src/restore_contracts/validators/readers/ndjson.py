@@ -7,11 +7,13 @@ A ``null`` line is a row that is not an object (a finding), never nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 import orjson
 
+from restore_contracts.errors import InputError
 from restore_contracts.validators.readers._common import (
     BOM,
     Limits,
@@ -25,6 +27,9 @@ from restore_contracts.validators.readers._common import (
 )
 from restore_contracts.validators.rules.parse import NOT_AN_OBJECT, TOO_DEEP
 from restore_contracts.validators.source import ParseProblem, Record
+
+_COPY_ESCAPE = re.compile(rb"\\(.)", re.S)
+_COPY_CHARS = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"v": b"\v"}
 
 BLANK: Any = object()
 """What :func:`parse_line` returns for a blank line (skipped, not a row)."""
@@ -55,6 +60,32 @@ def parse_line(
     return value, None
 
 
+def copy_text_check(line: bytes, location: str, number: int) -> None:
+    """Refuse psql ``\\copy ... TO FILE`` output: COPY's text format doubles every backslash,
+    so a row that is JSON only after undoing that would be misread (exit 2 with the fix).
+
+    Only lines with a doubled backslash are looked at; a file whose rows have
+    no quote, newline or other escape in any value cannot be told from JSON.
+    """
+    if b"\\\\" not in line:
+        return
+    try:
+        orjson.loads(line)
+        return
+    except orjson.JSONDecodeError:
+        pass
+    text = _COPY_ESCAPE.sub(lambda m: _COPY_CHARS.get(m[1], m[1]), line)
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return
+    raise InputError(
+        f"{location}: line {number} is psql COPY text, not JSON (\\copy ... TO FILE doubles "
+        "every backslash); export NDJSON with psql -XAt -c 'SELECT to_jsonb(t) FROM "
+        "restore_runs t' -o restore_runs.ndjson"
+    )
+
+
 def ndjson_lines(
     handle: BinaryIO, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[tuple[str, int, list[bytes]]]:
@@ -70,6 +101,8 @@ def ndjson_lines(
         for position, line in enumerate(lines):
             if line.count(b"[") + line.count(b"{") > depth and too_deep(line, depth):
                 lines[position] = unreadable(TOO_DEEP, nested_too_deep(limits).message)
+            elif b"\\\\" in line:
+                copy_text_check(line, location, number + position)
         yield location, number, lines
         number += len(lines)
 
@@ -93,6 +126,7 @@ def ndjson_records(
     else:
         lines = handle
     for number, line in enumerate(lines, start=first_line):
+        copy_text_check(line, location, number)
         data, problem = parse_line(line, number, limits)
         if problem is not None:
             yield Record(table, None, location, number, problem)
@@ -100,4 +134,4 @@ def ndjson_records(
             yield Record(table, data, location, number)
 
 
-__all__ = ("BLANK", "NULL_ROW", "ndjson_lines", "ndjson_records", "parse_line")
+__all__ = ("BLANK", "NULL_ROW", "copy_text_check", "ndjson_lines", "ndjson_records", "parse_line")
