@@ -23,9 +23,8 @@ from restore_contracts.validators.readers._common import (
     line_problem,
     nested_too_deep,
     too_deep,
-    unreadable,
 )
-from restore_contracts.validators.rules.parse import NOT_AN_OBJECT, TOO_DEEP
+from restore_contracts.validators.rules.parse import NOT_AN_OBJECT
 from restore_contracts.validators.source import ParseProblem, Record
 
 _COPY_ESCAPE = re.compile(rb"\\(.)", re.S)
@@ -92,17 +91,19 @@ def ndjson_lines(
     """Batches of undecoded lines as (location, number of the first, lines), about a
     megabyte each, for decoders that parse text themselves.
 
-    Lines too large or nested too deep arrive as :class:`Unreadable` stand-ins,
-    which every decoder refuses and :func:`parse_line` turns into their problem.
+    Lines too large arrive as :class:`Unreadable` stand-ins, which every decoder
+    refuses and :func:`parse_line` turns into their problem. Nesting is not
+    scanned here (it would cost every row a pass over its bytes): a line too deep
+    for the fast decoder is refused by it and reaches :func:`parse_line`, which
+    reports it; a canonical row the decoder reads whole is checked as it is.
     """
     number = 1
-    depth = limits.max_depth
+    first = True
     for lines in line_batches(handle, meter, limits):
-        for position, line in enumerate(lines):
-            if line.count(b"[") + line.count(b"{") > depth and too_deep(line, depth):
-                lines[position] = unreadable(TOO_DEEP, nested_too_deep(limits).message)
-            elif b"\\\\" in line:
+        if first:
+            for position, line in enumerate(lines):
                 copy_text_check(line, location, number + position)
+            first = False
         yield location, number, lines
         number += len(lines)
 
@@ -116,22 +117,26 @@ def ndjson_records(
     first_line: int = 1,
     limits: Limits = _LIMITS,
 ) -> Iterator[Record]:
-    """Every line as a record; blank lines are skipped, a bad line is a problem record."""
+    """Every line as a record; blank lines are skipped, a bad line is a problem record.
+
+    psql COPY text is looked for in the first batch of lines (about a megabyte),
+    as on the fast path: a file is one export, written one way.
+    """
     if hasattr(handle, "read"):
-        lines: Iterable[bytes] = (
-            line
-            for batch in line_batches(handle, meter, limits)  # type: ignore[arg-type]
-            for line in batch
-        )
+        batches: Iterable[list[bytes]] = line_batches(handle, meter, limits)  # type: ignore[arg-type]
     else:
-        lines = handle
-    for number, line in enumerate(lines, start=first_line):
-        copy_text_check(line, location, number)
-        data, problem = parse_line(line, number, limits)
-        if problem is not None:
-            yield Record(table, None, location, number, problem)
-        elif data is not BLANK:
-            yield Record(table, data, location, number)
+        batches = [list(handle)]
+    number = first_line
+    for batch_number, batch in enumerate(batches):
+        for line in batch:
+            if not batch_number:
+                copy_text_check(line, location, number)
+            data, problem = parse_line(line, number, limits)
+            if problem is not None:
+                yield Record(table, None, location, number, problem)
+            elif data is not BLANK:
+                yield Record(table, data, location, number)
+            number += 1
 
 
 __all__ = ("BLANK", "NULL_ROW", "copy_text_check", "ndjson_lines", "ndjson_records", "parse_line")
