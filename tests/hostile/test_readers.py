@@ -156,14 +156,16 @@ class TestSilentPasses:
 
 
 class TestRowsAfterABadOne:
-    @pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+    @pytest.mark.parametrize("fmt", ["ndjson", "csv", "stdin"])
     def test_cr_only_line_endings_are_line_ends(self, fmt: str, tmp_path: Path) -> None:
-        """A file with CR-only line ends (classic Mac) gives its rows, not one long row."""
-        path = tmp_path / f"workspaces.{fmt}"
-        data = ndjson(WORKSPACES).replace(b"\n", b"\r") if fmt == "ndjson" else csv(WORKSPACES)
-        path.write_bytes(data.replace(b"\n", b"\r"))
-        result = invoke("validate", str(path), "--format", "json")
-        assert (result.exit_code, found(result), rows_read(result)) == (0, [], {"workspaces": 3})
+        """A file (or stdin) with CR-only line ends gives its rows, not one long row."""
+        data = (csv(WORKSPACES) if fmt == "csv" else ndjson(WORKSPACES)).replace(b"\n", b"\r")
+        path = tmp_path / f"workspaces.{'csv' if fmt == 'csv' else 'ndjson'}"
+        path.write_bytes(data)
+        args = ["-", "--table", "workspaces"] if fmt == "stdin" else [str(path)]
+        result = invoke("validate", *args, "--format", "json", stdin=data)
+        expected = (0, [], {"workspaces": 3})
+        assert expected == (result.exit_code, found(result), rows_read(result))
 
     def test_stray_quote_does_not_swallow_the_rest(self, tmp_path: Path) -> None:
         """A quote inside an unquoted CSV field is RR008 at its line; every later row is read."""
@@ -343,6 +345,18 @@ class TestDocuments:
         missing = CliRunner().invoke(cli, ["validate", path, "--table", "backup_sets"])
         message = f"Error: {path}: no table 'backup_sets' in the document (it holds 'workspaces', 'jobs')\n"
         assert (2, message) == (missing.exit_code, missing.output)
+
+    def test_text_after_the_document_is_a_finding(self, tmp_path: Path) -> None:
+        """A second document (or NDJSON) after the first in a .json file is RR009, not ignored."""
+        path = tmp_path / "workspaces.json"
+        path.write_bytes(orjson.dumps(WORKSPACES[:1]) + b"\n" + orjson.dumps(WORKSPACES[1:]))
+        result = invoke("validate", str(path), "--format", "json")
+        message = (
+            "text after the end of the JSON document is not read (one document per .json "
+            "file; rows one per line belong in .ndjson)"
+        )
+        expected = (1, [("RR009", 2, "", message)], {"workspaces": 2})
+        assert expected == (result.exit_code, found(result), rows_read(result))
 
     def test_input_without_contract_tables_exits_2(self, tmp_path: Path) -> None:
         """An input holding none of the contract tables exits 2 and says what it holds."""

@@ -263,6 +263,7 @@ class FileSource:
                     self.meter,
                     key=key,
                     single=how == "single",
+                    trailing=table == next(iter(self._prepare())),
                     limits=self.limits,
                 )
 
@@ -421,31 +422,52 @@ class StdinSource(SpooledSource):
 
 
 def _read_head(stream: BinaryIO, limits: Limits) -> bytes:
-    """The input up to its first non-blank line (at most the line size limit)."""
+    """The input up to its second non-blank line (at most the line size limit)."""
     head = b""
-    while len(head) <= limits.max_line_bytes:
+    seen = 0
+    while len(head) <= limits.max_line_bytes and seen < 2:
         line = stream.readline(limits.max_line_bytes + 1 - len(head))
         if not line:
             break
         head += line
         if line.strip() and line.strip() != BOM:
-            break
+            seen += 1
     return head
 
 
-_ROWS_START = re.compile(rb"\s*(?:\xef\xbb\xbf)?\s*")
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+
+
+_NOT_JSON = object()
+
+
+def _parses(line: bytes) -> object:
+    """A line's JSON value, or _NOT_JSON."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return _NOT_JSON
 
 
 def _detect(head: bytes) -> str:
-    """The format the first line says: a JSON document, else NDJSON."""
-    start = _ROWS_START.match(head).end()  # type: ignore[union-attr]
-    first = head[start:].split(b"\n", 1)[0]
+    """The format the first lines say: a JSON document, else NDJSON.
+
+    A first line that is not JSON is the start of a pretty-printed document
+    when it opens one, unless the line after it is a row (NDJSON whose first
+    row is bad).
+    """
+    if head.startswith(BOM):
+        head = head[len(BOM) :]
+    lines = [line.strip() for line in _LINE_ENDS.split(head) if line.strip()][:2]
+    if not lines:
+        return "ndjson"
+    first = lines[0]
     if first.startswith(b"["):
         return "json"
-    try:
-        parsed = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return "json" if first.startswith(b"{") else "ndjson"
+    parsed = _parses(first)
+    if parsed is _NOT_JSON:
+        second = _parses(lines[1]) if len(lines) > 1 else None
+        return "json" if first.startswith(b"{") and not isinstance(second, dict) else "ndjson"
     if isinstance(parsed, dict) and not _is_envelope(parsed):
         values = list(parsed.values())
         if all(isinstance(v, list) for v in values) or isinstance(parsed.get(ENVELOPE_KEY), list):

@@ -245,6 +245,19 @@ def _rows(
             raise ValueError(f"expected ',' or ']' after the row on line {line}")
 
 
+def _after(scanner: _Scanner, table: str, location: str, report: bool) -> Iterator[Record]:
+    """A finding for text after the end of the document, when asked to report it."""
+    if report and scanner.peek() is not None:
+        yield problem(
+            table,
+            location,
+            scanner.line_at(scanner.pos),
+            BAD_DOCUMENT,
+            "text after the end of the JSON document is not read (one document per .json "
+            "file; rows one per line belong in .ndjson)",
+        )
+
+
 @dataclass(slots=True)
 class Shape:
     """What a JSON document holds, found by one scan that keeps no rows."""
@@ -302,11 +315,13 @@ def json_records(
     *,
     key: str | None = None,
     single: bool = False,
+    trailing: bool = False,
     limits: Limits = _LIMITS,
 ) -> Iterator[Record]:
     """Rows of ``table``: the whole array when ``key`` is None, or the array under ``key``
     when the document is an object (of tables, or an API envelope); with ``single`` the
-    document itself is the one row."""
+    document itself is the one row. With ``trailing``, text after the document (a second
+    document, NDJSON in a .json file) is reported too (once per file: by one table's read)."""
     scanner = _Scanner(handle, meter, limits)
     try:
         first = scanner.peek()
@@ -315,9 +330,11 @@ def json_records(
         if single:
             line, text = scanner.value()
             yield _decode(table, location, line, text, limits)
+            yield from _after(scanner, table, location, trailing)
             return
         if first == 0x5B and key is None:
             yield from _rows(scanner, table, location, True, limits)
+            yield from _after(scanner, table, location, trailing)
             return
         if first != 0x7B:
             yield problem(
@@ -346,6 +363,7 @@ def json_records(
                 yield from _rows(scanner, table, location, name == key, limits)
             separator = scanner.take()
             if separator == 0x7D:
+                yield from _after(scanner, table, location, trailing)
                 return
             if separator != 0x2C:
                 if separator is None:
