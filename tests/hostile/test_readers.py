@@ -15,8 +15,18 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import text
 
 from restore_contracts.cli import cli
+from restore_contracts.db.seed import seed_worlds
+from restore_contracts.db.urls import parse_url
+from tests.db import conftest as db_fixtures
+from tests.db.conftest import Server
+from tests.db.db_worlds import completed_world
+
+pg = db_fixtures.pg
+postgresql_server = db_fixtures.postgresql_server
+"""The PostgreSQL fixture of tests/db: a database of this run's own."""
 
 WORKSPACES = [
     {
@@ -263,6 +273,23 @@ class TestNesting:
         result = invoke("validate", *args, *options, stdin=data)
         expected = (1, [("RR023", line, "", TOO_DEEP)], {"restore_runs": 2})
         assert expected == (result.exit_code, found(result), rows_read(result))
+
+    def test_postgresql_jsonb_nested_a_thousand_levels_is_a_finding(self, pg: Server) -> None:
+        """A jsonb value 1,500 levels deep read from PostgreSQL is RR023 on its row, not a crash."""
+        world = completed_world()
+        seed_worlds(parse_url(pg.spec), [world])
+        engine = pg.engine()
+        with engine.begin() as db:
+            db.execute(
+                text(
+                    "UPDATE restore_runs SET metadata = jsonb_build_object('x', CAST(:deep AS jsonb))"
+                ),
+                {"deep": DEEP_TEXT.decode()},
+            )
+        engine.dispose()
+        result = invoke("validate", pg.spec, "--format", "json", "--select", "RR0")
+        expected = (1, [("RR023", None, "", TOO_DEEP)])
+        assert expected == (result.exit_code, found(result))
 
 
 class TestEncoding:
