@@ -144,7 +144,11 @@ def line_batches(
         if lines and not lines[-1].endswith(b"\n"):
             carry = lines.pop()  # unfinished, or ending in a CR that an LF may follow
         if len(carry) > limit:
-            skipped, carry = len(carry), b""
+            if carry.endswith(b"\r"):  # a whole line: the next chunk starts a new one
+                lines.append(too_large(len(carry), limits))
+            else:
+                skipped = len(carry)
+            carry = b""
         if lines:
             if max(map(len, lines)) > limit:
                 lines = [too_large(len(x), limits) if len(x) > limit else x for x in lines]

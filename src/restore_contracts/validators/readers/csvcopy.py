@@ -37,6 +37,8 @@ from restore_contracts.validators.rules.parse import (
 from restore_contracts.validators.source import Record
 
 _LIMITS = Limits()
+Line = tuple[int, str, str]
+"""A line of a record: its number, its text, why it is not UTF-8 (empty when it is)."""
 _FIELD = re.compile(r'"([^"]*(?:""[^"]*)*)"|([^,"\r\n]*)')
 
 
@@ -115,7 +117,8 @@ def _records_text(
     again: deque[tuple[int, bytes]] = deque()
     replayed = 0
     """Lines up to this number were part of a record that did not end: each is one record."""
-    pending: list[tuple[int, bytes]] = []
+    pending: list[Line] = []
+    raws: list[tuple[int, bytes]] = []
     size = 0
     inside = False
     while True:
@@ -134,16 +137,17 @@ def _records_text(
                     TRUNCATED,
                     "a quoted field runs into a line that is too large",
                 )
-                again.extend(pending[1:])
+                again.extend(raws[1:])
                 again.append((number, raw))
                 replayed = number - 1
-                pending, size, inside = [], 0, False
+                pending, raws, size, inside = [], [], 0, False
                 continue
             yield number, None, raw.problem.code, raw.problem.message
             continue
-        text, _ = _decoded(raw, number)
+        text, why = _decoded(raw, number)
         if number > replayed and _continues(text, inside):
-            pending.append((number, raw))
+            pending.append((number, text, why))
+            raws.append((number, raw))
             size += len(raw)
             inside = True
             if size > limits.max_line_bytes:
@@ -154,32 +158,24 @@ def _records_text(
                     f"the record is more than max_line_bytes ({limits.max_line_bytes}) "
                     "long (a quoted field that does not end?); it is skipped",
                 )
-                again.extend(pending[1:])
-                replayed = pending[-1][0]
-                pending, size, inside = [], 0, False
+                again.extend(raws[1:])
+                replayed = raws[-1][0]
+                pending, raws, size, inside = [], [], 0, False
             continue
-        pending.append((number, raw))
+        pending.append((number, text, why))
         yield _record(pending)
-        pending, size, inside = [], 0, False
+        pending, raws, size, inside = [], [], 0, False
     if pending:
         yield pending[0][0], None, TRUNCATED, "the file ends inside a quoted field"
-        rest = pending[1:]
-        if rest:
-            yield from _replay(rest)
+        for line in pending[1:]:
+            yield _record([line])
 
 
-def _replay(lines: list[tuple[int, bytes]]) -> Iterator[tuple[int, str | None, str, str]]:
-    """Lines of a record that did not end, read again one record each."""
-    for number, raw in lines:
-        yield _record([(number, raw)])
-
-
-def _record(lines: list[tuple[int, bytes]]) -> tuple[int, str | None, str, str]:
-    """One complete record from its lines."""
+def _record(lines: list[Line]) -> tuple[int, str | None, str, str]:
+    """One complete record from its lines (number, text, why it is not UTF-8)."""
     parts = []
     bad = ""
-    for number, raw in lines:
-        text, why = _decoded(raw, number)
+    for _, text, why in lines:
         parts.append(text)
         bad = bad or why
     if bad:
@@ -199,6 +195,8 @@ def csv_records(
     for line, text, code, why in _records_text(handle, meter, limits):
         if text is None:
             yield problem(table, location, line, code, why)
+            if header is None:
+                return  # without its header no row of the file can be read
             continue
         if header is None:
             fields = split_record(text)

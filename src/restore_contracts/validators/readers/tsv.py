@@ -146,6 +146,8 @@ def tsv_records(
     for line, text, code, why in _records(handle, meter, limits):
         if text is None:
             yield problem(table, location, line, code, why)
+            if header is None:
+                return  # without its header no row of the file can be read
             continue
         if header is None:
             header = [name or "" for name in split_fields(text)]
