@@ -128,6 +128,22 @@ class TestOnceOnlyInput:
         assert (0, expected) == (result.exit_code, actual)
         assert actual["rows"]["restore_runs"] == 1
 
+    @pytest.mark.parametrize("kind", ["stdin", "pipe"])
+    @pytest.mark.parametrize("fmt", ["csv", "tsv"])
+    def test_csv_and_tsv_without_a_file_name_are_told_by_their_header(
+        self, kind: str, fmt: str, tmp_path: Path
+    ) -> None:
+        """CSV or TSV on stdin or `<(...)` is recognised by its header line and read as the file."""
+        data = (csv if fmt == "csv" else tsv)([dict(WORKSPACES[0], name=None), *WORKSPACES[1:]])
+        path = tmp_path / f"workspaces.{fmt}"
+        path.write_bytes(data.replace(b"None", b"" if fmt == "csv" else b"NULL"))
+        expected = invoke("validate", str(path), "--format", "json")
+        args, stdin = once_only(kind, tmp_path, path.read_bytes())
+        result = invoke("validate", *args, "--table", "workspaces", "--format", "json", stdin=stdin)
+        assert (1, found(expected)) == (result.exit_code, found(result))
+        null_name = [("RR101", 2, "/name", "Input should be a valid string (got null)")]
+        assert null_name == found(result)
+
 
 class TestSilentPasses:
     @pytest.mark.parametrize("how", ["ndjson", "json", "stdin"])

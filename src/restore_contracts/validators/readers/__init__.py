@@ -439,6 +439,8 @@ _LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 
 
 _NOT_JSON = object()
+_COLUMN = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+"""A column name in a CSV or TSV header line."""
 
 
 def _parses(line: bytes) -> object:
@@ -450,7 +452,8 @@ def _parses(line: bytes) -> object:
 
 
 def _detect(head: bytes) -> str:
-    """The format the first lines say: a JSON document, else NDJSON.
+    """The format the first lines say: a CSV or TSV header (column names), a JSON document,
+    else NDJSON.
 
     A first line that is not JSON is the start of a pretty-printed document
     when it opens one, unless the line after it is a row (NDJSON whose first
@@ -464,6 +467,10 @@ def _detect(head: bytes) -> str:
     first = lines[0]
     if first.startswith(b"["):
         return "json"
+    for separator, fmt in ((b"\t", "tsv"), (b",", "csv")):
+        names = first.split(separator)
+        if len(names) > 1 and all(_COLUMN.fullmatch(name.strip(b'"')) for name in names):
+            return fmt
     parsed = _parses(first)
     if parsed is _NOT_JSON:
         second = _parses(lines[1]) if len(lines) > 1 else None
