@@ -179,3 +179,50 @@ def test_no_row_is_lost_after_a_bad_one(data: st.DataObject, fmt: str, count: in
     ids = iter([str(row.get("id")) for row in read if isinstance(row, dict)])
     missing = [row["id"] for row in rows if str(row["id"]) not in ids]
     assert not missing
+
+
+@contextmanager
+def chunked(size: int) -> Iterator[None]:
+    """Read files ``size`` bytes at a time (every reader's chunk boundaries moved)."""
+    from restore_contracts.validators.readers import _common, jsondoc
+
+    saved = (_common.CHUNK, jsondoc.CHUNK)
+    _common.CHUNK = jsondoc.CHUNK = size
+    try:
+        yield
+    finally:
+        _common.CHUNK, jsondoc.CHUNK = saved
+
+
+def _summary(records: list[Any]) -> list[Any]:
+    return [
+        r if isinstance(r, str) else (r.data, r.line, r.problem and r.problem.code) for r in records
+    ]
+
+
+@FUZZ
+@given(
+    fmt=st.sampled_from(FORMATS),
+    rows=st.lists(json_values, max_size=6),
+    noise=st.binary(max_size=64),
+    size=st.integers(1, 17),
+)
+def test_chunk_boundaries_change_nothing(
+    fmt: str, rows: list[Any], noise: bytes, size: int
+) -> None:
+    """Whatever the read size, a file gives the same records, lines and problems."""
+    if fmt == "json":
+        data = b"[\n" + b",\n".join(orjson.dumps(row) for row in rows) + b"\n]" + noise
+    elif fmt == "ndjson":
+        data = b"\r\n".join(orjson.dumps(row) for row in rows) + b"\r" + noise
+    else:
+        separator = b"," if fmt == "csv" else b"\t"
+        cells = [orjson.dumps(row).replace(separator, b" ") for row in rows]
+        data = (
+            b"id" + separator + b"value\n" + b"".join(b"1" + separator + c + b"\n" for c in cells)
+        )
+        data += noise
+    with written(f"workspaces.{fmt}", data) as path:
+        expected = _summary(read_all(path))
+        with chunked(size):
+            assert expected == _summary(read_all(path))
