@@ -244,14 +244,32 @@ class TestSizeLimits:
         expected = (1, [("RR022", line, "", message)], {"workspaces": 3})
         assert expected == (result.exit_code, found(result), rows_read(result))
 
-    def test_endless_input_ends_with_a_finding(self, tmp_path: Path) -> None:
-        """`/dev/zero` named .ndjson ends (bounded time and memory) with one RR022."""
-        path = tmp_path / "workspaces.ndjson"
+    @pytest.mark.parametrize("name", ["workspaces.ndjson", "workspaces.json"])
+    def test_endless_input_ends_with_a_finding(self, name: str, tmp_path: Path) -> None:
+        """`/dev/zero` named .ndjson or .json ends (bounded time, memory and disk) with a finding."""
+        path = tmp_path / name
         path.symlink_to("/dev/zero")
         settings = config(tmp_path, "max_line_bytes = 4096\n")
         result = invoke("--config", settings, "validate", str(path), "--format", "json")
+        if name.endswith(".ndjson"):
+            code = "RR022"
+            message = (
+                "the line runs for more than 65536 bytes without an end; the rest of the input "
+                "is not read"
+            )
+        else:
+            code, message = "RR009", "expected an array of rows or an object of table -> rows"
+        expected = (1, [(code, 1, "", message)], {"workspaces": 1})
+        assert expected == (result.exit_code, found(result), rows_read(result))
+
+    def test_endless_json_array_on_stdin_ends_with_a_finding(self, tmp_path: Path) -> None:
+        """A JSON array that never ends an element (`[` then zeros) on stdin ends with RR022."""
+        settings = config(tmp_path, "max_line_bytes = 4096\n")
+        data = b"[" + bytes(300_000)
+        options = ["--table", "workspaces", "--format", "json"]
+        result = invoke("--config", settings, "validate", "-", *options, stdin=data)
         message = (
-            "the line runs for more than 65536 bytes without an end; the rest of the input "
+            "the row runs for more than 65536 bytes without an end; the rest of the input "
             "is not read"
         )
         expected = (1, [("RR022", 1, "", message)], {"workspaces": 1})

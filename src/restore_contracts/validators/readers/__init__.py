@@ -394,7 +394,7 @@ class SpooledSource(FileSource):
             fmt = fmt or _detect(head)
             path = Path(directory.name) / f"input.{fmt}"
             with path.open("wb") as copy:
-                _copy(head, stream, copy, limits, lines=fmt != "json")
+                _copy(head, stream, copy, limits, fmt)
             super().__init__(path, table, limits=limits, name=name, fmt=fmt, named=False)
             self._input = directory
             self._prepare()
@@ -482,21 +482,25 @@ def _detect(head: bytes) -> str:
     return "ndjson"
 
 
-def _copy(head: bytes, stream: BinaryIO, copy: BinaryIO, limits: Limits, *, lines: bool) -> None:
-    """Copy the input; in a line format, stop after a line longer than the give-up size
-    (an endless input such as ``/dev/zero``; the reader reports that line)."""
+_BREAKS = {"json": (b"\n", b",", b"]", b"}")}
+"""Bytes that end a row's text in a format (default: line ends)."""
+
+
+def _copy(head: bytes, stream: BinaryIO, copy: BinaryIO, limits: Limits, fmt: str) -> None:
+    """Copy the input, stopping after a run longer than the give-up size without anything
+    that could end a row (an endless input such as ``/dev/zero``; the reader reports it)."""
+    breaks = _BREAKS.get(fmt, (b"\n", b"\r"))
     copy.write(head)
-    run = len(head) - max(head.rfind(b"\n"), head.rfind(b"\r")) - 1
+    run = len(head) - max(head.rfind(end) for end in breaks) - 1
     while True:
         chunk = stream.read(CHUNK)
         if not chunk:
             return
         copy.write(chunk)
-        if lines:
-            end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-            run = len(chunk) - end - 1 if end >= 0 else run + len(chunk)
-            if run > limits.give_up_bytes:
-                return
+        last = max(chunk.rfind(end) for end in breaks)
+        run = len(chunk) - last - 1 if last >= 0 else run + len(chunk)
+        if run > limits.give_up_bytes:
+            return
 
 
 def _path_source(path: Path, table: str | None, limits: Limits | None) -> Source:
