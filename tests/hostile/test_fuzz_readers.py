@@ -226,3 +226,46 @@ def test_chunk_boundaries_change_nothing(
         expected = _summary(read_all(path))
         with chunked(size):
             assert expected == _summary(read_all(path))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _depth(value: Any) -> int:
+    """Structural nesting depth of a JSON value."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _worst(value: Any) -> int:
+    """The deepest nesting a parser meets: the value's own, or that of JSON text in a string
+    (parsed on its own, so its depth does not add to the row's)."""
+    inner = []
+    for text in _strings(value):
+        try:
+            inner.append(_worst(orjson.loads(text)))
+        except orjson.JSONDecodeError:
+            continue
+    return max([_depth(value), *inner])
+
+
+@FUZZ
+@given(value=json_values, limit=st.integers(0, 6), as_text=st.booleans())
+def test_nesting_check_agrees_with_the_values_depth(value: Any, limit: int, as_text: bool) -> None:
+    """The readers' nesting check says "too deep" exactly when the value, or JSON text inside
+    one of its strings, nests past the limit."""
+    from restore_contracts.validators.readers._common import too_deep
+
+    row = {"column": orjson.dumps(value).decode()} if as_text else value
+    assert (_worst(row) > limit) == too_deep(orjson.dumps(row), limit)

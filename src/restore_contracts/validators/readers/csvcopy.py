@@ -20,10 +20,10 @@ from restore_contracts.validators.readers._common import (
     Limits,
     Meter,
     Unreadable,
+    deep_field,
     line_batches,
     nested_too_deep,
     problem,
-    too_deep,
 )
 from restore_contracts.validators.rules.parse import (
     CSV_EXTRA_FIELDS,
@@ -70,8 +70,9 @@ def _continues(text: str, inside: bool) -> bool:
     an unquoted field is a stray (the record is malformed, but it ends with
     its line and cannot swallow the lines after it).
     """
-    if not inside and '"' not in text:
-        return False
+    if not inside and not text.count('"') % 2:
+        return False  # balanced quotes: the record ends here (a stray before an unclosed
+        # opening quote, `x"y,"open`, is malformed either way and reported as such)
     position = 0
     while True:
         if inside:
@@ -243,7 +244,7 @@ def csv_records(
                 CSV_EXTRA_FIELDS,
                 f"{_fields(len(values))}; the header has {len(header)}",
             )
-        elif any(v is not None and too_deep(v.encode(), limits.max_depth) for v in values):
+        elif deep_field(text, values, limits.max_depth):
             yield Record(table, None, location, line, nested_too_deep(limits))
         else:
             yield Record(table, dict(zip(header, values, strict=True)), location, line)

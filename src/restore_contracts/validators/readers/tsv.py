@@ -26,10 +26,10 @@ from restore_contracts.validators.readers._common import (
     Limits,
     Meter,
     Unreadable,
+    deep_field,
     line_batches,
     nested_too_deep,
     problem,
-    too_deep,
 )
 from restore_contracts.validators.readers.csvcopy import duplicated
 from restore_contracts.validators.rules.parse import (
@@ -176,7 +176,7 @@ def tsv_records(
                 CSV_EXTRA_FIELDS,
                 f"{len(values)} fields; the header has {len(header)}",
             )
-        elif any(v is not None and too_deep(v.encode(), limits.max_depth) for v in values):
+        elif deep_field(text, values, limits.max_depth):
             yield Record(table, None, location, line, nested_too_deep(limits))
         else:
             yield Record(table, dict(zip(header, values, strict=True)), location, line)
