@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_db.py
+	$(BIN)/python bench/bench_readers.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache restore-contracts.db

@@ -253,6 +253,8 @@ DEFAULT_COUNT_BY_ITEM_STATUS: dict[str, str] = {
     "non_applied": "non_applied",
 }
 """Item outcome status -> the metadata count it adds to, when counts come from results."""
+DEFAULT_MAX_LINE_BYTES = 8 << 20
+"""Largest line, CSV/TSV record or JSON document element the readers hold (8 MiB)."""
 
 Vocabulary = Annotated[tuple[str, ...], Field(min_length=1)]
 Severity = Literal["error", "warning", "info"]
@@ -345,6 +347,9 @@ class Assumptions(BaseModel):
         if unknown:
             raise ValueError(f"unknown table(s) {', '.join(unknown)}; expected {', '.join(known)}")
         return value
+
+    max_line_bytes: int = Field(DEFAULT_MAX_LINE_BYTES, ge=1024)
+    """Larger lines, records and JSON elements are skipped with a finding (bounded memory)."""
 
     @field_validator("legacy_mapping")
     @classmethod
@@ -612,6 +617,7 @@ __all__ = (
     "DEFAULT_COUNT_BY_ITEM_STATUS",
     "DEFAULT_EVIDENCE_BY_COMPLETENESS",
     "DEFAULT_EVIDENCE_BY_STATUS",
+    "DEFAULT_MAX_LINE_BYTES",
     "DEFAULT_NEXT_ACTION_BY_CASE",
     "DEFAULT_OPERATION_RUN_AGREEMENT",
     "DEFAULT_PROOF_BY_OUTCOME",

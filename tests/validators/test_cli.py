@@ -44,7 +44,7 @@ class TestExitCodes:
         result = validate(clean)
         expected = 0
         assert expected == result.exit_code
-        assert result.output.endswith("passed (fail on error): 0 findings, 65 rules applied\n")
+        assert result.output.endswith("passed (fail on error): 0 findings, 68 rules applied\n")
 
     def test_findings_exit_1(self, broken: str) -> None:
         """An error finding: exit 1."""

@@ -63,7 +63,7 @@ class TestCoverageSet:
         summary = report(
             invoke("validate", "-", "--format", "json", "--ignore", "RR104,RR506", stdin=data)
         )["summary"]
-        expected = (0, 72 - 2, {})
+        expected = (0, 75 - 2, {})
         assert expected == (
             summary["findings"],
             summary["rules_applied"],

@@ -206,8 +206,14 @@ class TestSources:
         ("name", "message"),
         [
             ("missing.ndjson", "{path}: no such file or directory"),
-            ("rows.txt", "{path}: unknown file type '.txt'; expected .csv, .json, .jsonl, .ndjson"),
-            ("empty", "{path}: no data files (.csv, .json, .jsonl, .ndjson) in the directory"),
+            (
+                "rows.txt",
+                "{path}: unknown file type '.txt'; expected .csv, .json, .jsonl, .ndjson, .tsv",
+            ),
+            (
+                "empty",
+                "{path}: no data files (.csv, .json, .jsonl, .ndjson, .tsv) in the directory",
+            ),
         ],
     )
     def test_unusable_input_is_a_one_line_error(
@@ -271,3 +277,63 @@ class TestSources:
         assert [Record("workspaces", {"id": 1}, str(tmp_path / "workspaces.ndjson"), 1)] == list(
             source.records("workspaces")
         )
+
+
+class TestTsv:
+    def test_fields_as_mariadb_writes_them(self) -> None:
+        """Tabs split fields; \\N and NULL are NULL; \\t \\n \\\\ \\0 and a backslash before a raw
+        character are unescaped as LOAD DATA reads them."""
+        from restore_contracts.validators.readers.tsv import split_fields
+
+        record = "1\ta\\tb\\nc\\\\d\t\\N\tNULL\tx\\0y\tbefore\\\tafter\tNULLS"
+        expected = ["1", "a\tb\nc\\d", None, None, "x\x00y", "before\tafter", "NULLS"]
+        assert expected == split_fields(record)
+
+    def test_escaped_line_end_continues_the_record(self, tmp_path: Path) -> None:
+        """INTO OUTFILE writes a newline in a value as a backslash and a raw newline."""
+        path = write(tmp_path / "workspaces.tsv", b"id\tname\n1\ttwo\\\nlines\n2\t\\N\n")
+        expected = [
+            ({"id": "1", "name": "two\nlines"}, 2, None),
+            ({"id": "2", "name": None}, 4, None),
+        ]
+        assert expected == rows_of(open_source(str(path)), "workspaces")
+
+
+class TestLineSplitting:
+    @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 1 << 20])
+    def test_line_ends_across_chunks(self, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        """LF, CRLF and lone CR end lines wherever the read chunks happen to split them."""
+        from restore_contracts.validators.readers import _common
+
+        monkeypatch.setattr(_common, "CHUNK", chunk)
+        data = b"a\r\nbb\rccc\n\r\ndd"
+        lines = [
+            line
+            for batch in _common.line_batches(io.BytesIO(data), _common.Meter(), _common.Limits())
+            for line in batch
+        ]
+        expected = [b"a\r\n", b"bb\r", b"ccc\n", b"\r\n", b"dd"]
+        assert expected == lines
+
+    @pytest.mark.parametrize("chunk", [3, 4, 5, 8, 1 << 20])
+    def test_line_over_the_limit_is_one_stand_in(
+        self, chunk: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A line over the limit becomes one stand-in with its size; the next line is intact."""
+        from restore_contracts.validators.readers import _common
+
+        monkeypatch.setattr(_common, "CHUNK", chunk)
+        limits = _common.Limits(max_line_bytes=4)
+        data = b"ok\n123456\rnxt\n1234567890"
+        lines = [
+            line.problem.message if isinstance(line, _common.Unreadable) else line
+            for batch in _common.line_batches(io.BytesIO(data), _common.Meter(), limits)
+            for line in batch
+        ]
+        expected = [
+            b"ok\n",
+            "the line is 7 bytes, more than max_line_bytes (4); it is skipped",
+            b"nxt\n",
+            "the line is 10 bytes, more than max_line_bytes (4); it is skipped",
+        ]
+        assert expected == lines

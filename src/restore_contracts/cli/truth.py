@@ -11,7 +11,7 @@ from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.holds import hold_rates
-from restore_contracts.validators.readers import open_source
+from restore_contracts.validators.readers import Limits, open_source, require_contract_tables
 
 
 @click.command()
@@ -55,8 +55,9 @@ def truth(
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
-    source = open_source(source_spec, table)
+    source = open_source(source_spec, table, limits=Limits(assumptions.max_line_bytes))
     try:
+        require_contract_tables(source)
         rates = hold_rates(source, assumptions)
         report = truth_report(
             source,

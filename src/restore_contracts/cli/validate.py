@@ -23,7 +23,7 @@ from restore_contracts.validators.catalogue import (
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.progress import ProgressLine
-from restore_contracts.validators.readers import open_sources
+from restore_contracts.validators.readers import Limits, open_sources, require_contract_tables
 from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
 from restore_contracts.validators.rules import selected_codes, severities
 
@@ -121,10 +121,11 @@ def validate(
     assumptions = assumptions_from(ctx)
     codes = selected_codes(_patterns(select), _patterns(ignore))
     accepted = load_baseline(baseline) if baseline is not None else None
-    source = open_sources(list(inputs), table)
+    source = open_sources(list(inputs), table, limits=Limits(assumptions.max_line_bytes))
     show_progress = progress if progress is not None else sys.stderr.isatty()
     line = ProgressLine(source, sys.stderr) if show_progress else None
     try:
+        require_contract_tables(source)
         result = Engine(assumptions, codes=codes, progress=line).run(source)
     finally:
         source.close()

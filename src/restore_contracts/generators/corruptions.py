@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from restore_contracts._io import atomic_write_bytes
+from restore_contracts.config import DEFAULT_MAX_LINE_BYTES
 
 BASE_SCENARIO = "completed"
 """A world with exactly one evidence snapshot, which no other row points at."""
@@ -50,6 +51,11 @@ def _replace_rows(
 
 def _add_unknown_table(directory: Path) -> None:
     atomic_write_bytes(directory / "jobs.ndjson", b'{"id": 1, "queue": "default"}\n')
+
+
+def _duplicate_column(head: bytes, rows: list[bytes]) -> bytes:
+    names = head.rstrip(b"\r\n").split(b",")
+    return b",".join([names[0], names[0], *names[2:]]) + b"\n" + b"".join(rows)
 
 
 def _json_not_rows(directory: Path) -> None:
@@ -104,6 +110,24 @@ CORRUPTIONS: dict[str, Corruption] = {
         ),
         Corruption(
             "RR009", "ndjson", "the snapshots' JSON document is a number, not rows", _json_not_rows
+        ),
+        Corruption(
+            "RR021",
+            "csv",
+            "the snapshots' CSV header names its first column twice",
+            _replace_rows(".csv", _duplicate_column),
+        ),
+        Corruption(
+            "RR022",
+            "ndjson",
+            "the snapshot line is padded past the default max_line_bytes",
+            _replace_rows(".ndjson", lambda _h, r: b" " * DEFAULT_MAX_LINE_BYTES + r[0]),
+        ),
+        Corruption(
+            "RR023",
+            "ndjson",
+            "the snapshot row nests an array 200 levels deep",
+            _replace_rows(".ndjson", lambda _h, _r: b'{"id": ' + b"[" * 200 + b"]" * 200 + b"}\n"),
         ),
         Corruption(
             "RR105", "ndjson", "a file for a table the contracts do not model", _add_unknown_table

@@ -303,7 +303,8 @@ def fast_decoder(table: str) -> FastDecode | None:
     decode = msgspec.json.Decoder(row_type).decode
     as_dict = msgspec.structs.asdict
     canonical = _canonical_check(table)
-    errors = (msgspec.ValidationError, msgspec.DecodeError)
+    errors = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
+    """RecursionError: JSON nested too deep for msgspec; the record path reports it (RR023)."""
 
     def fast(text: bytes) -> dict[str, Any] | None:
         try:

@@ -21,6 +21,9 @@ DUPLICATE_KEY = "RR006"
 NOT_AN_OBJECT = "RR007"
 CSV_MALFORMED = "RR008"
 BAD_DOCUMENT = "RR009"
+DUPLICATE_COLUMN = "RR021"
+TOO_LARGE = "RR022"
+TOO_DEEP = "RR023"
 
 declare(
     NOT_JSON,
@@ -97,14 +100,42 @@ declare(
     "else has no rows to check.",
 )
 
+declare(
+    DUPLICATE_COLUMN,
+    "Header names a column twice",
+    severity="error",
+    provenance=D,
+    why="With two fields of one name, which holds the column's value cannot be known; the "
+    "file's rows are not read rather than read with a guess.",
+)
+declare(
+    TOO_LARGE,
+    "Row is larger than the size limit",
+    severity="error",
+    provenance=D,
+    why="A line, record or document element longer than max_line_bytes (default 8 MiB) is "
+    "skipped unread so that memory stays bounded; reading goes on after it.",
+)
+declare(
+    TOO_DEEP,
+    "JSON nested deeper than the limit",
+    severity="error",
+    provenance=D,
+    why="JSON nested more than 128 levels (in a row or inside a JSON column's text) is no "
+    "application data and cannot be checked without exhausting the stack; the row is skipped.",
+)
+
 __all__ = (
     "BAD_DOCUMENT",
     "CSV_EXTRA_FIELDS",
     "CSV_MALFORMED",
     "CSV_MISSING_FIELDS",
+    "DUPLICATE_COLUMN",
     "DUPLICATE_KEY",
     "INVALID_UTF8",
     "NOT_AN_OBJECT",
     "NOT_JSON",
+    "TOO_DEEP",
+    "TOO_LARGE",
     "TRUNCATED",
 )

@@ -1,0 +1,185 @@
+"""Tab-separated text as MariaDB/MySQL write it: ``mariadb --batch``, ``SELECT ... INTO OUTFILE``.
+
+Both escape with a backslash and mean the same by it (as ``LOAD DATA`` reads
+it): ``\\0`` NUL, ``\\b``, ``\\n``, ``\\r``, ``\\t``, ``\\Z`` (Ctrl-Z), ``\\\\`` a
+backslash, a backslash before any other character that character (INTO
+OUTFILE writes a tab or a newline in a value as a backslash before the raw
+character, so such a newline does not end the record). SQL NULL is ``\\N``
+(INTO OUTFILE) or the bare text ``NULL`` (``--batch``, which writes a text
+value ``NULL`` the same way: the two cannot be told apart there).
+
+The first line must name the columns: ``mariadb --batch`` writes it;
+INTO OUTFILE and ``mysqldump --tab`` do not, and their files are refused
+with a one-line hint (guessing the column order would check every value
+against the wrong column). Lines end at LF; a CR before it is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from restore_contracts.errors import InputError
+from restore_contracts.validators.readers._common import (
+    BOM,
+    Limits,
+    Meter,
+    Unreadable,
+    deep_field,
+    line_batches,
+    nested_too_deep,
+    problem,
+)
+from restore_contracts.validators.readers.csvcopy import duplicated
+from restore_contracts.validators.rules.parse import (
+    CSV_EXTRA_FIELDS,
+    CSV_MISSING_FIELDS,
+    DUPLICATE_COLUMN,
+    INVALID_UTF8,
+    TRUNCATED,
+)
+from restore_contracts.validators.source import Record
+
+_LIMITS = Limits()
+_SPLIT = re.compile(r"\\.|\t", re.S)
+_ESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPED = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+NULLS = frozenset({"\\N", "NULL"})
+
+
+def split_fields(record: str) -> list[str | None]:
+    """The values of one record (without its line end): unescaped text, or None for NULL."""
+    if "\\" not in record:
+        return [None if raw == "NULL" else raw for raw in record.split("\t")]
+    raws = []
+    start = 0
+    for match in _SPLIT.finditer(record):
+        if match.group() == "\t":
+            raws.append(record[start : match.start()])
+            start = match.end()
+    raws.append(record[start:])
+    return [
+        None if raw in NULLS else _ESCAPE.sub(lambda m: _UNESCAPED.get(m[1], m[1]), raw)
+        for raw in raws
+    ]
+
+
+def _escaped_end(raw: bytes) -> bool:
+    """Whether a line's end is escaped (an odd run of backslashes before it): the record goes on."""
+    body = raw[:-1]
+    run = len(body) - len(body.rstrip(b"\\"))
+    return run % 2 == 1
+
+
+def _records(
+    handle: BinaryIO, meter: Meter, limits: Limits
+) -> Iterator[tuple[int, str | None, str, str]]:
+    """(first line, record text or None, problem code, why) per record."""
+    pending: list[bytes] = []
+    start = 0
+    size = 0
+    number = 0
+    for batch in line_batches(handle, meter, limits, cr=False):
+        for raw in batch:
+            number += 1
+            if type(raw) is Unreadable:
+                if pending:
+                    yield start, None, TRUNCATED, "an escaped line end runs into a line too large"
+                    pending, size = [], 0
+                yield number, None, raw.problem.code, raw.problem.message
+                continue
+            if not pending:
+                start = number
+            pending.append(raw)
+            size += len(raw)
+            if raw.endswith(b"\n") and _escaped_end(raw) and size <= limits.max_line_bytes:
+                continue
+            yield _record(start, pending)
+            pending, size = [], 0
+    if pending:
+        yield start, None, TRUNCATED, "the file ends after an escaped line end"
+
+
+def _record(start: int, lines: list[bytes]) -> tuple[int, str | None, str, str]:
+    data = b"".join(lines)
+    if start == 1 and data.startswith(BOM):
+        data = data[len(BOM) :]
+    if data.endswith(b"\n"):
+        data = data[:-1]
+        if data.endswith(b"\r") and not _escaped_end(data):
+            data = data[:-1]
+    try:
+        return start, data.decode("utf-8"), "", ""
+    except UnicodeDecodeError as exc:
+        return start, None, INVALID_UTF8, f"not valid UTF-8: byte {exc.start + 1} ({exc.reason})"
+
+
+def tsv_header(handle: BinaryIO, location: str, limits: Limits = _LIMITS) -> list[str] | None:
+    """The column names of the first line, or None for an empty file.
+
+    A first line that is not a list of column names is unusable input: the
+    export was written without one (INTO OUTFILE, ``mysqldump --tab``).
+    """
+    for _, text, _, _ in _records(handle, Meter(), limits):
+        if text is None or not text:
+            break
+        names = split_fields(text)
+        if all(name is not None and _NAME.fullmatch(name) for name in names):
+            return [name for name in names if name is not None]
+        break
+    else:
+        return None
+    raise InputError(
+        f"{location}: the first line is not a header of column names (SELECT ... INTO OUTFILE "
+        "and mysqldump --tab write none); export with `mariadb --batch -e 'SELECT * FROM "
+        "<table>' <database> > <table>.tsv`, or put a line of tab-separated column names first"
+    )
+
+
+def tsv_records(
+    handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
+) -> Iterator[Record]:
+    """Every record after the header as a row of column -> text or None."""
+    header: list[str] | None = None
+    for line, text, code, why in _records(handle, meter, limits):
+        if text is None:
+            yield problem(table, location, line, code, why)
+            if header is None:
+                return  # without its header no row of the file can be read
+            continue
+        if header is None:
+            header = [name or "" for name in split_fields(text)]
+            twice = duplicated(header)
+            if twice:
+                yield problem(table, location, line, DUPLICATE_COLUMN, twice)
+                return
+            continue
+        if not text:
+            continue
+        values = split_fields(text)
+        if len(values) < len(header):
+            yield problem(
+                table,
+                location,
+                line,
+                CSV_MISSING_FIELDS,
+                f"{len(values)} field{'' if len(values) == 1 else 's'}; the header has "
+                f"{len(header)} (missing {', '.join(header[len(values) :])})",
+            )
+        elif len(values) > len(header):
+            yield problem(
+                table,
+                location,
+                line,
+                CSV_EXTRA_FIELDS,
+                f"{len(values)} fields; the header has {len(header)}",
+            )
+        elif deep_field(text, values, limits.max_depth):
+            yield Record(table, None, location, line, nested_too_deep(limits))
+        else:
+            yield Record(table, dict(zip(header, values, strict=True)), location, line)
+
+
+__all__ = ("split_fields", "tsv_header", "tsv_records")
