@@ -211,7 +211,6 @@ def test_psql_row_to_json_export_is_read_as_written_or_refused(
         assert exported == json_values(DatabaseSource(laravel.url), table)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the .tsv reader (mariadb --batch exports)")
 def test_a_mariadb_batch_export_gives_the_databases_findings(
     request: pytest.FixtureRequest, php: str, mariadb_client: str, tmp_path: Path
 ) -> None:
@@ -223,7 +222,6 @@ def test_a_mariadb_batch_export_gives_the_databases_findings(
     assert exported == validated(laravel.url)
 
 
-@pytest.mark.xfail(strict=True, reason='needs {"data": [...]} documents read with --table')
 def test_an_api_resource_collection_is_read_with_table(laravel: LaravelApp) -> None:
     """A Laravel API resource collection {"data": [...]} of restore runs, given --table,
     gives the findings of the same models as NDJSON."""
