@@ -49,5 +49,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_db.py
 	$(BIN)/python bench/bench_readers.py
 
+# The ajv harness of tests/compat/test_ajv.py (the test skips until it is installed).
+.PHONY: compat-js
+compat-js:
+	cd tests/compat/js && npm ci --no-audit --no-fund --loglevel=error
+
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache restore-contracts.db

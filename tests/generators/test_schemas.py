@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from restore_contracts.contracts import TABLE_MODELS, RestoreRunProof
 from restore_contracts.generators import World, build_coverage, build_random, proof_rows
 from restore_contracts.generators.writers import PROOF_TABLE, write_worlds
+from restore_contracts.schemas import DECODED, EXPORT, SchemaSet, schema_registry, validator_for
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 SCHEMA_OF = {
@@ -28,15 +29,27 @@ SCHEMA_OF = {
 MODEL_OF: dict[str, Any] = {**TABLE_MODELS, PROOF_TABLE: RestoreRunProof}
 
 
-@pytest.fixture(scope="module")
-def validators() -> dict[str, Draft202012Validator]:
-    """One Draft 2020-12 validator per table, from the committed schema files."""
+def _validators(schema_set: SchemaSet) -> dict[str, Draft202012Validator]:
+    """One Draft 2020-12 validator per table, from the committed files of one set."""
+    registry = schema_registry(SCHEMAS)
     found = {}
     for table, name in SCHEMA_OF.items():
-        schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads((SCHEMAS / schema_set.filename(name)).read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
-        found[table] = Draft202012Validator(schema)
+        found[table] = validator_for(name, schema_set, registry)
     return found
+
+
+@pytest.fixture(scope="module")
+def validators() -> dict[str, Draft202012Validator]:
+    """Validators of the decoded documents (schemas/)."""
+    return _validators(DECODED)
+
+
+@pytest.fixture(scope="module")
+def export_validators() -> dict[str, Draft202012Validator]:
+    """Validators of rows as text exports carry them (schemas/export/)."""
+    return _validators(EXPORT)
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +93,14 @@ class TestSchemas:
         expected: dict[str, list[str]] = {}
         assert expected == _problems(worlds, validators)
 
-    def test_csv_text_rows_validate_against_schemas(
-        self, coverage: list[World], validators: dict[str, Draft202012Validator], tmp_path: Path
+    def test_csv_text_rows_validate_against_export_schemas(
+        self,
+        coverage: list[World],
+        export_validators: dict[str, Draft202012Validator],
+        tmp_path: Path,
     ) -> None:
-        """The coverage set exported as CSV text still satisfies the schemas where the
-        schemas describe text encodings (ids, booleans, timestamps, JSON columns)."""
+        """The coverage set exported as CSV text satisfies the export schemas, which describe
+        text encodings (ids, booleans, timestamps, JSON columns as JSON text)."""
         write_worlds(coverage, "csv", tmp_path)
         text_columns = {
             "backup_sets": {"item_count", "created_by"},
@@ -103,6 +119,6 @@ class TestSchemas:
                             data[column] = int(data[column])
                     problems += [
                         f"{table}/{row['id']}: {e.message}"
-                        for e in validators[table].iter_errors(data)
+                        for e in export_validators[table].iter_errors(data)
                     ]
         assert problems == []
