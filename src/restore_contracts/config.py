@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from restore_contracts.contracts._types import zone_of
 from restore_contracts.contracts.attention import (
     CAUSE_FAMILIES,
     NEXT_ACTIONS,
@@ -179,6 +180,14 @@ class Assumptions(BaseModel):
     )
     severity: dict[str, Severity] = Field(default_factory=dict)
     """Per-rule severity overrides for the validators, by rule code."""
+    timezone: str = "UTC"
+    """The application's timezone (Laravel's ``app.timezone``): naive timestamps are in it."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        zone_of(value)
+        return value
 
     @field_validator("legacy_mapping")
     @classmethod

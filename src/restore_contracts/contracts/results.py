@@ -8,7 +8,9 @@ so entries keep any key they carry and only the assumed ones are typed.
 
 from __future__ import annotations
 
-from restore_contracts.contracts._types import ContractModel, Count, Int, ItemKey
+from typing import Annotated
+
+from restore_contracts.contracts._types import ContractModel, Count, EmptyAsMap, Int, ItemKey
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -52,11 +54,10 @@ class RestoreRunResults(ContractModel):
     foundations: list[FoundationEntry] = field(
         Provenance.REPO_VERIFIED, "List of foundation entries.", default_factory=list
     )
-    items: dict[ItemKey, ItemOutcome] = field(
+    items: Annotated[dict[ItemKey, ItemOutcome], EmptyAsMap()] = field(
         Provenance.REPO_VERIFIED,
         "Item outcomes keyed by backup_item_id.",
         default_factory=dict,
-        schema={"additionalProperties": False},
     )
 
 

@@ -160,7 +160,7 @@ class Engine:
         run = _TableRun(self, table, ctx, applied, findings)
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
-        decode = fast_decoder(table)
+        decode = fast_decoder(table, ctx.zone)
         if texts is None or decode is None:
             for record in source.records(table):
                 run.record(record)
@@ -185,6 +185,14 @@ class Engine:
                 first = add(key)
                 if not first:
                     run.duplicate(key, location, number)
+                if run.check_columns and len(row) > len(run.columns):
+                    emit(
+                        UNKNOWN_COLUMN,
+                        unknown_columns(table, row, run.columns),
+                        key,
+                        location,
+                        number,
+                    )
                 if by_case is not None:
                     checks = by_case[row["status"], row["is_dry_run"]]
                 for code, check in checks:
@@ -234,7 +242,7 @@ class _TableRun:
                 for status in ctx.group
                 for dry in (False, True)
             }
-        self.convert = fast_converter(table)
+        self.convert = fast_converter(table, ctx.zone)
         self.columns = COLUMNS[table]
         self.check_columns = UNKNOWN_COLUMN in applied
         self.check_duplicates = DUPLICATE_KEY in applied
@@ -303,7 +311,7 @@ class _TableRun:
             )
         row = self.convert(raw) if self.convert is not None else None
         if row is None:
-            row, problems = normalise(table, raw)
+            row, problems = normalise(table, raw, self.ctx.zone)
             for code, hit in problems:
                 if code in applied:
                     self.emit(code, (hit,), shown, location, line)

@@ -9,11 +9,13 @@ each problem with a JSON pointer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
+from restore_contracts.contracts._types import timestamp_context
 from restore_contracts.provenance import Provenance
 from restore_contracts.validators.context import LEGACY, RuleContext
 from restore_contracts.validators.findings import Hit, pointer, show
@@ -127,13 +129,14 @@ def _model_hits(exc: ValidationError, data: dict[str, Any]) -> list[Hit]:
 
 
 def normalise(
-    table: str, raw: dict[str, Any]
+    table: str, raw: dict[str, Any], zone: tzinfo | None = None
 ) -> tuple[dict[str, Any] | None, list[tuple[str, Hit]]]:
     """Validate a row with its model: the canonical JSON-native row, or why there is none.
 
     JSON columns holding text that does not parse are RR102 (and left out of the
     model check, so the other columns are still checked); everything the model
-    rejects is RR101, one finding per location.
+    rejects is RR101, one finding per location. Naive timestamps are read in ``zone``
+    (the application's timezone; UTC when None).
     """
     problems: list[tuple[str, Hit]] = []
     data = raw
@@ -150,7 +153,7 @@ def normalise(
                     data = dict(raw)
                 del data[column]
     try:
-        model = ROW_MODELS[table].model_validate(data)
+        model = ROW_MODELS[table].model_validate(data, context=timestamp_context(zone))
     except ValidationError as exc:
         problems.extend((MODEL_VIOLATION, hit) for hit in _model_hits(exc, data))
         return None, problems
