@@ -31,7 +31,25 @@ from restore_contracts.schemas import schema_for
 
 MISSING = object()
 
-IDS = [1, 42, "17", 2**62, 7.0, 0, -3, "0", "007", "abc", 1.5, True, None, [], 2**63, "17\n", "\u0661\u0662"]
+IDS = [
+    1,
+    42,
+    "17",
+    2**62,
+    7.0,
+    0,
+    -3,
+    "0",
+    "007",
+    "abc",
+    1.5,
+    True,
+    None,
+    [],
+    2**63,
+    "17\n",
+    "\u0661\u0662",
+]
 TIMESTAMPS = [
     "2026-01-02 03:04:05",
     "2026-01-02T03:04:05Z",
@@ -88,7 +106,12 @@ METADATA = [
     "[]",
     {"total": 1200.0, "failed": 2**63},
     {"scope_basis": [], "execution_safety_snapshot": []},
-    {"execution_safety_snapshot": {"captured_at": "2026-03-01T10:00:00.000000Z", "checks_passed": 1}},
+    {
+        "execution_safety_snapshot": {
+            "captured_at": "2026-03-01T10:00:00.000000Z",
+            "checks_passed": 1,
+        }
+    },
     {"execution_safety_snapshot": {"checks_passed": 0.0}},
     {"execution_safety_snapshot": {"checks_passed": 2}},
     {"execution_safety_snapshot": {"checks_passed": "1"}},

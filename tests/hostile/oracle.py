@@ -47,7 +47,7 @@ def model_row(table: str, data: Any, zone: tzinfo | None = None) -> dict[str, An
     except ValidationError:
         return None
     dumped = model.model_dump(mode="json", exclude_unset=True)
-    columns = {name: None for name in model_type.model_fields}
+    columns = dict.fromkeys(model_type.model_fields)
     return columns | _named(model, dumped, top=True)
 
 

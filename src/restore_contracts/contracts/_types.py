@@ -157,7 +157,11 @@ def _in_application_zone(value: Any, info: ValidationInfo) -> Any:
 def format_timestamp(value: datetime) -> str:
     """Render a timestamp as the database stores it: UTC, 'Y-m-d H:i:s' (+ fraction if any)."""
     value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    # not strftime: its %Y writes the year 1 as "1" on glibc, which sorts after "2026"
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
     if value.microsecond:
         text += f".{value.microsecond:06d}"
     return text
