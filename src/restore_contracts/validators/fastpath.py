@@ -27,7 +27,7 @@ values, so that every value is matched as a whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, tzinfo
 from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict
 
@@ -109,12 +109,14 @@ def _tidy(text: str) -> str:
 def _tidy_all(text: str) -> str:
     """Comma-joined ``_STAMP`` forms as canonical texts; each replacement can only hit the
     separator, a zero fraction or the zone suffix, since the forms allow them nowhere else."""
+    if "Z" in text:
+        text = text.replace(".000000Z", "")  # Carbon's JSON, in one pass
+        if "Z" in text:
+            text = text.replace("Z", "")
     if "T" in text:
         text = text.replace("T", " ")
     if "." in text:
         text = text.replace(".000000", "")
-    if "Z" in text:
-        text = text.replace("Z", "")
     if "+" in text:
         text = text.replace("+00:00", "")
     return text
@@ -444,25 +446,6 @@ _BASES = ("scope_basis", "check_basis", "preview_basis")
 _RUN_TIMESTAMPS = _TIMESTAMP_COLUMNS["restore_runs"]
 
 
-def _run_stamp_slots(row: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
-    """Where a run's timestamps are, in the order ``_run_finish`` collects them."""
-    for column in _RUN_TIMESTAMPS:
-        if row[column] is not None:
-            yield row, column
-    preview = row["preview"]
-    if preview is not None and preview.get("generated_at") is not None:
-        yield preview, "generated_at"
-    meta = row["metadata"]
-    if meta is not None:
-        for name in _BASES:
-            basis = meta.get(name)
-            if basis is not None and basis.get("recorded_at") is not None:
-                yield basis, "recorded_at"
-        safety = meta.get("execution_safety_snapshot")
-        if safety is not None and safety.get("captured_at") is not None:
-            yield safety, "captured_at"
-
-
 def _run_finish(clock: _Clock) -> Finish:
     """Timestamps (top level and inside the JSON columns), item keys, ``[]`` maps and 0/1
     flags of a decoded run: the keys and (in UTC) the timestamps are checked with one
@@ -471,7 +454,9 @@ def _run_finish(clock: _Clock) -> Finish:
     utc = clock.utc
 
     def finish(row: dict[str, Any]) -> dict[str, Any] | None:
-        stamps = [row[c] for c in _RUN_TIMESTAMPS if row[c] is not None]
+        top = [c for c in _RUN_TIMESTAMPS if row[c] is not None]
+        stamps = [row[c] for c in top]
+        nested: list[tuple[dict[str, Any], str]] = []
         keys: list[str] = []
         planned: Any = None
         preview = row["preview"]
@@ -481,6 +466,7 @@ def _run_finish(clock: _Clock) -> Finish:
             generated = preview.get("generated_at")
             if generated is not None:
                 stamps.append(generated)
+                nested.append((preview, "generated_at"))
             planned = preview.get("items")
             if planned.__class__ is list:
                 preview["items"] = planned = {}
@@ -505,11 +491,13 @@ def _run_finish(clock: _Clock) -> Finish:
                     recorded = basis.get("recorded_at")
                     if recorded is not None:
                         stamps.append(recorded)
+                        nested.append((basis, "recorded_at"))
             safety = meta.get("execution_safety_snapshot")
             if safety is not None:
                 captured = safety.get("captured_at")
                 if captured is not None:
                     stamps.append(captured)
+                    nested.append((safety, "captured_at"))
                 flag = safety.get("checks_passed")
                 if flag.__class__ is int:
                     safety["checks_passed"] = flag == 1
@@ -521,21 +509,28 @@ def _run_finish(clock: _Clock) -> Finish:
             if stamps:
                 tidy = _tidy_all(stamp_text)
                 if tidy != stamp_text:
-                    for (holder, name), value in zip(
-                        _run_stamp_slots(row), tidy.split(","), strict=True
-                    ):
-                        holder[name] = value
+                    stamps = tidy.split(",")
+                    _put(row, top, nested, stamps)
             return row
         if keys and not _KEYS(key_text):
             return None
-        for holder, name in list(_run_stamp_slots(row)):
-            normal = clock(holder[name])
-            if normal is None:
-                return None
-            holder[name] = normal
+        normal = [clock(stamp) for stamp in stamps]
+        if None in normal:
+            return None
+        _put(row, top, nested, normal)
         return row
 
     return finish
+
+
+def _put(
+    row: dict[str, Any], top: list[str], nested: list[tuple[dict[str, Any], str]], values: Any
+) -> None:
+    """Write normalised timestamps back where ``_run_finish`` collected them."""
+    count = len(top)
+    row.update(zip(top, values[:count], strict=True))
+    for (holder, name), value in zip(nested, values[count:], strict=True):
+        holder[name] = value
 
 
 def _finisher(table: str, zone: tzinfo) -> Finish:

@@ -8,6 +8,7 @@ each problem with a JSON pointer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
@@ -164,11 +165,13 @@ def normalise(
 
 def unknown_columns(table: str, raw: dict[str, Any], columns: frozenset[str]) -> list[Hit]:
     """RR103: one finding per column the table's contract does not name."""
-    return [
-        Hit(pointer(name), f"column {show(name)} is not in the {table} contract")
-        for name in raw
-        if name not in columns
-    ]
+    return [_unknown_column(table, name) for name in raw if name not in columns]
+
+
+@functools.lru_cache(maxsize=1024)
+def _unknown_column(table: str, name: str) -> Hit:
+    """The RR103 hit of one column (an export repeats the same few on every row)."""
+    return Hit(pointer(name), f"column {show(name)} is not in the {table} contract")
 
 
 @rule(
