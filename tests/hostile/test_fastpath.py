@@ -187,3 +187,32 @@ class TestFastEntriesAgree:
         assert convert is not None
         verdicts = (decode(json.dumps(run).encode()), convert(run), model_row("restore_runs", run))
         assert verdicts == (None, None, None)
+
+    @pytest.mark.parametrize("suffix", [".000000Z", ".000000", ".000000+00:00", "Z", "+00:00"])
+    @pytest.mark.parametrize(
+        "garbage",
+        [".123456{}", ".5{}", "Z{}", "+00:00{}", "{}Z", "{}{}", "T{}", ".000000{}"],
+    )
+    def test_suffixes_never_combine_into_a_valid_time(self, suffix: str, garbage: str) -> None:
+        """With every time of a run in one ISO form, one time carrying two suffixes (such as
+        '.123456.000000Z') is refused by both fast entries, as by the model."""
+        run = _tables()["restore_runs"][0]
+        meta = run["metadata"]
+        holders = [(run, c) for c in ("created_at", "updated_at", "started_at", "completed_at")]
+        holders += [(meta[f"{b}_basis"], "recorded_at") for b in ("scope", "check", "preview")]
+        holders += [
+            (meta["execution_safety_snapshot"], "captured_at"),
+            (run["preview"], "generated_at"),
+        ]
+        for holder, name in holders:
+            holder[name] = holder[name].replace(" ", "T") + suffix
+        run["created_at"] = run["created_at"][:19] + garbage.format(suffix, suffix)
+        decode = fast_decoder("restore_runs")
+        convert = fast_converter("restore_runs")
+        assert decode is not None
+        assert convert is not None
+        verdicts = (decode(json.dumps(run).encode()), convert(run), model_row("restore_runs", run))
+        expected = (None, None, None)
+        if model_row("restore_runs", run) is not None:  # a valid spelling after all
+            expected = (model_row("restore_runs", run),) * 3
+        assert verdicts == expected

@@ -98,7 +98,19 @@ TIMESTAMP_TEXTS = [
     "2026-03-0\u0661 10:00:00",
     "\uff12026-03-01 10:00:00",
     "2026-03-01 10:00",
+    "2026-03-01T10:00:00.123456.000000Z",
+    "2026-03-01T10:00:00.123456.000000",
+    "2026-03-01T10:00:00.000000.000000",
+    "2026-03-01T10:00:00Z.000000Z",
+    "2026-03-01T10:00:00+00:00Z",
+    "2026-03-01T10:00:00Z+00:00",
+    "2026-03-01T10:00:00.000000+00:00Z",
+    "2026-03-01 10:00:00ZZ",
+    "2026-03-01TT10:00:00",
+    "2026-03-01T10:00:0Z0",
 ]
+SUFFIXES = [".000000Z", ".123456Z", "Z", "+00:00", ".000000", ".000000+00:00", ""]
+"""Zone and fraction suffixes as Carbon, psql and MySQL write them (all UTC or naive)."""
 TEXTS = [
     "",
     "x",
@@ -277,12 +289,26 @@ def mutated(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     base = draw(st.sampled_from([r for t, r in BASES if t == table]))
     row: dict[str, Any] = json.loads(json.dumps(base))
     kinds = ["stamp", "stamp", "number", "number", "value", "key", "key", "column", "nested"]
-    kinds.append("empty")
+    kinds.extend(["empty", "suffix", "suffix"])
     for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
         kind = draw(st.sampled_from(kinds))
         stamps = _stamp_paths(row)
         numbers = _number_paths(row)
-        if kind == "number" and numbers:
+        if kind == "suffix" and stamps:
+            # every time in one form (as one writer writes a row), one of them then changed
+            suffix = draw(st.sampled_from(SUFFIXES))
+            separator = draw(st.sampled_from(["T", " "]))
+            for path in stamps:
+                old = _parent(row, path)[path[-1]]
+                _parent(row, path)[path[-1]] = f"{old[:10]}{separator}{old[11:]}{suffix}"
+            path = draw(st.sampled_from(stamps))
+            old = _parent(row, path)[path[-1]]
+            extra = draw(st.sampled_from([".123456", ".5", "Z", "+00:00", ".000000", "T", ""]))
+            _parent(row, path)[path[-1]] = draw(
+                st.sampled_from([f"{old[:19]}{extra}{suffix}", f"{old}{extra}"])
+                | st.sampled_from(TIMESTAMP_TEXTS)
+            )
+        elif kind == "number" and numbers:
             path = draw(st.sampled_from(numbers))
             _parent(row, path)[path[-1]] = draw(NUMBER_VALUES)
         elif kind == "stamp" and stamps:

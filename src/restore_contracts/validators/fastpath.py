@@ -84,12 +84,15 @@ TIMESTAMP = _DATE + " " + _TIME
 _STAMP = _DATE + "[ T]" + _TIME + r"(?:\.[0-9]{6})?(?:Z|\+00:00)?"
 """The forms normalised by text replacement alone: canonical, ISO ``T``, a six-digit fraction,
 ``Z`` or ``+00:00`` (in UTC, naive and UTC values are the same instant)."""
+_NORMAL = TIMESTAMP + r"(?:\.(?!000000)[0-9]{6})?"
+"""A normalised timestamp, as ``format_timestamp`` writes it (a fraction only when not 0)."""
 _KEY = r"[1-9][0-9]{0,17}"
 _CANONICAL = re.compile(TIMESTAMP).fullmatch
 _ONE_STAMP = re.compile(_STAMP).fullmatch
-_STAMPS = re.compile(f"{_STAMP}(?:,{_STAMP})*").fullmatch
+_NORMALS = re.compile(f"{_NORMAL}(?:,{_NORMAL})*").fullmatch
 _KEYS = re.compile(f"{_KEY}(?:,{_KEY})*").fullmatch
-_STAMPS_AND_KEYS = re.compile(f"(?:{_STAMP}(?:,{_STAMP})*)?;(?:{_KEY}(?:,{_KEY})*)?").fullmatch
+_NORMALS_AND_KEYS = re.compile(f"(?:{_NORMAL}(?:,{_NORMAL})*)?;(?:{_KEY}(?:,{_KEY})*)?").fullmatch
+_SUFFIXES = (".000000Z", ".000000+00:00", "Z", "+00:00", ".000000")
 _CACHE_FROM = "1980"
 """Local minutes from this year on are converted through a cache: every UTC offset and
 transition since then falls on a whole minute."""
@@ -107,18 +110,21 @@ def _tidy(text: str) -> str:
 
 
 def _tidy_all(text: str) -> str:
-    """Comma-joined ``_STAMP`` forms as canonical texts; each replacement can only hit the
-    separator, a zero fraction or the zone suffix, since the forms allow them nowhere else."""
-    if "Z" in text:
-        text = text.replace(".000000Z", "")  # Carbon's JSON, in one pass
-        if "Z" in text:
-            text = text.replace("Z", "")
+    """Comma-joined timestamps with ISO ``T`` separators made spaces and one UTC suffix form
+    (the last value's) cut where it ends a value: the normalised texts when every value was
+    a ``_STAMP`` form. The result must still match ``_NORMALS``: only one suffix form is cut,
+    once per value, and a zero fraction is cut only when no other fraction is left, so no
+    invalid value becomes a normalised text (a ``T`` anywhere but between date and time, or
+    a suffix left over, is rejected)."""
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix):
+            cut = text.replace(suffix + ",", ",")[: -len(suffix)]
+            if suffix[0] == "." and "." in cut:
+                return text  # a fraction before a cut zero fraction: not a form; per value
+            text = cut
+            break
     if "T" in text:
         text = text.replace("T", " ")
-    if "." in text:
-        text = text.replace(".000000", "")
-    if "+" in text:
-        text = text.replace("+00:00", "")
     return text
 
 
@@ -427,11 +433,12 @@ def _table_finish(table: str, clock: _Clock) -> Finish:
             return row
         stamps = [row[c] for c in present]
         text = _joined(stamps)
-        if text is not None and utc and _STAMPS(text):
+        if text is not None and utc:
             tidy = _tidy_all(text)
-            if tidy != text:
-                row.update(zip(present, tidy.split(","), strict=True))
-            return row
+            if _NORMALS(tidy):
+                if tidy != text:
+                    row.update(zip(present, tidy.split(","), strict=True))
+                return row
         for column, stamp in zip(present, stamps, strict=True):
             value = clock(stamp)
             if value is None:
@@ -505,13 +512,12 @@ def _run_finish(clock: _Clock) -> Finish:
         key_text = _joined(keys) if keys else ""
         if stamp_text is None or key_text is None:
             return None
-        if utc and _STAMPS_AND_KEYS(f"{stamp_text};{key_text}"):
-            if stamps:
-                tidy = _tidy_all(stamp_text)
+        if utc:
+            tidy = _tidy_all(stamp_text)
+            if _NORMALS_AND_KEYS(f"{tidy};{key_text}"):
                 if tidy != stamp_text:
-                    stamps = tidy.split(",")
-                    _put(row, top, nested, stamps)
-            return row
+                    _put(row, top, nested, tidy.split(","))
+                return row
         if keys and not _KEYS(key_text):
             return None
         normal = [clock(stamp) for stamp in stamps]
