@@ -532,11 +532,13 @@ def _run_finish(clock: _Clock) -> Finish:
 def _put(
     row: dict[str, Any], top: list[str], nested: list[tuple[dict[str, Any], str]], values: Any
 ) -> None:
-    """Write normalised timestamps back where ``_run_finish`` collected them."""
-    count = len(top)
-    row.update(zip(top, values[:count], strict=True))
-    for (holder, name), value in zip(nested, values[count:], strict=True):
-        holder[name] = value
+    """Write normalised timestamps back where ``_run_finish`` collected them (in order: the
+    top-level columns, then the nested ones)."""
+    row.update(zip(top, values))  # noqa: B905 - values holds the nested ones after these
+    index = len(top)
+    for holder, name in nested:
+        holder[name] = values[index]
+        index += 1
 
 
 def _finisher(table: str, zone: tzinfo) -> Finish:
