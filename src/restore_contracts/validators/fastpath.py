@@ -8,9 +8,11 @@ item keys are then checked with one regular expression over all of them, and
 the row is normalised exactly as the model would normalise it: timestamps to
 canonical UTC text (``'Y-m-d H:i:s'``, a six-digit fraction when there is one;
 ISO ``T``, ``Z``, ``+00:00`` and ``.000000`` as psql and Eloquent write them),
-``[]`` maps to ``{}``, ``0``/``1`` flags to booleans. Columns the contract does
-not name are kept, with their values as JSON decodes them, for the engine to
-report (RR103).
+``[]`` maps to ``{}``, ``0``/``1`` flags to booleans. Times with another offset,
+and naive times when the application's timezone is not UTC, are converted value
+by value with the model's own functions, still without building a model.
+Columns the contract does not name are kept, with their values as JSON decodes
+them, for the engine to report (RR103).
 
 Any other row (text encodings from CSV, digit-text ids, integral floats, or
 an actual error) goes to the pydantic model, which normalises it or explains
