@@ -46,6 +46,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_real_shapes.py
 	$(BIN)/python bench/bench_db.py
 	$(BIN)/python bench/bench_readers.py
 

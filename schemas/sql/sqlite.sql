@@ -154,11 +154,11 @@ CREATE INDEX operation_runs_workspace_id_managed_environment_id_index ON operati
 --   results                 json       repo-verified
 --   metadata                json       repo-verified
 --   failure_reason          text       repo-verified
---   started_at              timestamp  repo-verified  (naive values are read as UTC (assumed application timezone))
---   completed_at            timestamp  repo-verified  (naive values are read as UTC (assumed application timezone))
+--   started_at              timestamp  repo-verified  (naive values are in the application timezone (configurable, default UTC))
+--   completed_at            timestamp  repo-verified  (naive values are in the application timezone (configurable, default UTC))
 --   operation_run_id        id         repo-verified  (nullable FK added by migration 2026_02_10_115908 (repo-verified); that rows older than it have none is assumed)
---   created_at              timestamp  assumed  (Laravel timestamps(); naive values are read as UTC (assumed application timezone))
---   updated_at              timestamp  assumed  (Laravel timestamps(); naive values are read as UTC (assumed application timezone))
+--   created_at              timestamp  assumed  (Laravel timestamps(); naive values are in the application timezone (configurable, default UTC))
+--   updated_at              timestamp  assumed  (Laravel timestamps(); naive values are in the application timezone (configurable, default UTC))
 --   foreign key backup_set_id -> backup_sets.id: repo-verified (on delete CASCADE: assumed)
 --   foreign key managed_environment_id -> managed_environments.id: repo-verified (on delete CASCADE: assumed)
 --   foreign key operation_run_id -> operation_runs.id: repo-verified (on delete SET NULL: assumed)

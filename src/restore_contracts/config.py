@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from restore_contracts.contracts import TABLE_MODELS
+from restore_contracts.contracts._types import zone_of
 from restore_contracts.contracts.attention import (
     CAUSE_FAMILIES,
     NEXT_ACTIONS,
@@ -350,6 +351,14 @@ class Assumptions(BaseModel):
 
     max_line_bytes: int = Field(DEFAULT_MAX_LINE_BYTES, ge=1024)
     """Larger lines, records and JSON elements are skipped with a finding (bounded memory)."""
+    timezone: str = "UTC"
+    """The application's timezone (Laravel's ``app.timezone``): naive timestamps are in it."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        zone_of(value)
+        return value
 
     @field_validator("legacy_mapping")
     @classmethod

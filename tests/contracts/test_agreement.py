@@ -2,10 +2,11 @@
 
 Each field draws from a pool of encodings seen in real exports and of near
 misses; hypothesis combines them into rows, and for every row the JSON Schema
-verdict must equal the model's. Two gaps are inherent to JSON Schema and are
-asserted separately, so they stay visible: a calendar-impossible timestamp
-that matches the pattern, and a JSON column given as text (the schema can
-only say "a string"); the pools hold JSON text only where it is valid.
+verdict must equal the model's. The gaps inherent to JSON Schema are
+asserted separately, so they stay visible: a calendar-impossible (or, once
+moved to UTC, unrepresentable) timestamp that matches the pattern, and a
+JSON column given as text (the schema can only say "a string"); the pools
+hold JSON text only where it is valid.
 """
 
 from __future__ import annotations
@@ -30,7 +31,25 @@ from restore_contracts.schemas import schema_for
 
 MISSING = object()
 
-IDS = [1, 42, "17", 2**62, 7.0, 0, -3, "0", "007", "abc", 1.5, True, None, [], 2**63]
+IDS = [
+    1,
+    42,
+    "17",
+    2**62,
+    7.0,
+    0,
+    -3,
+    "0",
+    "007",
+    "abc",
+    1.5,
+    True,
+    None,
+    [],
+    2**63,
+    "17\n",
+    "\u0661\u0662",
+]
 TIMESTAMPS = [
     "2026-01-02 03:04:05",
     "2026-01-02T03:04:05Z",
@@ -43,6 +62,11 @@ TIMESTAMPS = [
     "2026-01-02 24:00:00",
     "yesterday",
     " 2026-01-02 03:04:05",
+    "2026-01-02 03:04:05\n",
+    "2026-03-01T10:00:00.000000Z",
+    "2026-03-01T10:00:00",
+    "2026-03-01T10:00:00+01:00",
+    "2026-03-07 15:04:43,1999-01-01 00:00:00",
     5,
     None,
 ]
@@ -78,6 +102,19 @@ METADATA = [
     {"execution_safety_snapshot": {"captured_at": "2026-01-01T00:00:00Z", "warnings": ["w"]}},
     {"execution_safety_snapshot": {"warnings": "w"}},
     '{"total": 1, "failed": 1}',
+    [],
+    "[]",
+    {"total": 1200.0, "failed": 2**63},
+    {"scope_basis": [], "execution_safety_snapshot": []},
+    {
+        "execution_safety_snapshot": {
+            "captured_at": "2026-03-01T10:00:00.000000Z",
+            "checks_passed": 1,
+        }
+    },
+    {"execution_safety_snapshot": {"checks_passed": 0.0}},
+    {"execution_safety_snapshot": {"checks_passed": 2}},
+    {"execution_safety_snapshot": {"checks_passed": "1"}},
 ]
 
 RESTORE_RUN_POOLS: dict[str, list[Any]] = {
@@ -105,8 +142,9 @@ OPERATION_RUN_POOLS: dict[str, list[Any]] = {
     "type": TEXT,
     "status": ["completed", "weird", 1, None],
     "outcome": ["succeeded", "", None],
-    "summary_counts": [None, {"total": 3}, {"total": "3"}, [1]],
-    "failure_summary": [None, [], [{"code": "x"}], {"code": "x"}],
+    "summary_counts": [None, {"total": 3}, {"total": "3"}, [1], [], {"total": 2**63}, "[]"],
+    "failure_summary": [None, [], [{"code": "x"}], {"code": "x"}, [[]], [[1]]],
+    "context": [None, [], {"restore_run_id": 5}, [1], "[]"],
     "started_at": TIMESTAMPS,
 }
 EVIDENCE_POOLS: dict[str, list[Any]] = {
@@ -117,7 +155,7 @@ EVIDENCE_POOLS: dict[str, list[Any]] = {
     "status": ["active", "superseded", 4, None],
     "completeness_state": ["complete", "partial", None],
     "generated_at": TIMESTAMPS,
-    "summary": [None, {"policies": 3}, ["x"]],
+    "summary": [None, {"policies": 3}, ["x"], []],
 }
 BASES: dict[type[BaseModel], dict[str, Any]] = {
     RestoreRun: {
@@ -146,8 +184,8 @@ BASES: dict[type[BaseModel], dict[str, Any]] = {
 """A valid row per model, against which each value is judged on its own."""
 
 RESULTS_POOLS = {
-    "foundations": [[], [{"type": "t", "decision": "created"}], [{}], None],
-    "items": [{}, {"5": {"status": "skipped"}}, {"5": 1}, None],
+    "foundations": [[], [{"type": "t", "decision": "created"}], [{}], None, [[]], {}],
+    "items": [{}, {"5": {"status": "skipped"}}, {"5": 1}, None, [], [1], {"5": []}, {"5\n": {}}],
 }
 METADATA_POOLS = {
     "total": [0, 5, -1, "5", None, 2.5],
@@ -273,6 +311,13 @@ class TestKnownGaps:
             True,
             False,
         )
+
+    def test_time_outside_the_representable_range(self) -> None:
+        """Midnight of year 1 at +01:00 is in year 0 in UTC: it matches the pattern, and the
+        model rejects it with a message instead of an overflow."""
+        assert verdicts(
+            RestoreRun, "restore_run", valid_run(started_at="0001-01-01T00:00:00+01:00")
+        ) == (True, False)
 
     def test_json_column_as_text_is_only_a_string_to_the_schema(self) -> None:
         """JSON text with a bad body passes the schema; the model decodes it and rejects it."""

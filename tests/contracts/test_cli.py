@@ -113,13 +113,13 @@ def test_fields_filters_by_provenance() -> None:
             "contract": "restore_run",
             "field": "created_at",
             "provenance": "assumed",
-            "note": "Laravel timestamps(); naive values are read as UTC (assumed application timezone)",
+            "note": "Laravel timestamps(); naive values are in the application timezone (configurable, default UTC)",
         },
         {
             "contract": "restore_run",
             "field": "updated_at",
             "provenance": "assumed",
-            "note": "Laravel timestamps(); naive values are read as UTC (assumed application timezone)",
+            "note": "Laravel timestamps(); naive values are in the application timezone (configurable, default UTC)",
         },
     ]
 

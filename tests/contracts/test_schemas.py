@@ -194,8 +194,12 @@ class TestSchemaSets:
         ]
         leaves = sorted(_leaves(validator.iter_errors(_run(results=results))))
         assert leaves == [
+            "$.results.items: {'12': {'status': 'failed', 'http_status': '403'}} "
+            "is not of type 'array'",
             "$.results.items['12'].http_status: '403' is not of type 'integer'",
             "$.results.items['12'].http_status: '403' is not of type 'null'",
+            "$.results: {'items': {'12': {'status': 'failed', 'http_status': '403'}}} "
+            "is not of type 'array'",
             "$.results: {'items': {'12': {'status': 'failed', 'http_status': '403'}}} "
             "is not of type 'null'",
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from restore_contracts.contracts._types import ContractModel, Id, JsonText, Timestamp
+from restore_contracts.contracts._types import ContractModel, EmptyAsMap, Id, JsonText, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -30,7 +30,7 @@ class BackupItem(ContractModel):
     policy_type: str = field(A, "Intune policy type.")
     display_name: str | None = field(A, "Policy display name.", default=None)
     platform: str | None = field(A, "Target platform.", default=None)
-    payload: Annotated[dict[str, Any] | None, JsonText()] = field(
+    payload: Annotated[dict[str, Any] | None, EmptyAsMap(), JsonText()] = field(
         A, "Captured Graph payload.", default=None
     )
     captured_at: Timestamp | None = field(A, "When the policy was captured.", default=None)

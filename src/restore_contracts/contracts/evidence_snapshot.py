@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from restore_contracts.contracts._types import ContractModel, Id, JsonText, Timestamp
+from restore_contracts.contracts._types import ContractModel, EmptyAsMap, Id, JsonText, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -49,7 +49,7 @@ class EvidenceSnapshot(ContractModel):
     )
     generated_at: Timestamp | None = field(A, "When the evidence was gathered.", default=None)
     expires_at: Timestamp | None = field(A, "When the evidence goes stale.", default=None)
-    summary: Annotated[dict[str, Any] | None, JsonText()] = field(
+    summary: Annotated[dict[str, Any] | None, EmptyAsMap(), JsonText()] = field(
         A, "What the snapshot contains.", default=None
     )
     created_at: Timestamp | None = field(A, "Row creation time.", default=None)

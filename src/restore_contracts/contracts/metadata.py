@@ -8,9 +8,15 @@ validators say which keys a status requires.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from restore_contracts.contracts._types import ContractModel, Count, Timestamp
+from restore_contracts.contracts._types import (
+    ContractModel,
+    Count,
+    EmptyAsMap,
+    JsonBool,
+    Timestamp,
+)
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -33,7 +39,7 @@ class ExecutionSafetySnapshot(ContractModel):
     """What the safety checks said when execution was allowed to start."""
 
     captured_at: Timestamp | None = field(A, "When the snapshot was taken.", default=None)
-    checks_passed: bool | None = field(A, "Whether every blocking check passed.", default=None)
+    checks_passed: JsonBool | None = field(A, "Whether every blocking check passed.", default=None)
     warnings: list[str] | None = field(A, "Non-blocking warnings shown.", default=None)
 
 
@@ -49,16 +55,16 @@ class RestoreRunMetadata(ContractModel):
     foundations_skipped: Count | None = field(
         R, "Foundation entries skipped.", default=None, note=COUNT_NOTE
     )
-    scope_basis: Basis | None = field(
+    scope_basis: Annotated[Basis | None, EmptyAsMap()] = field(
         R, "Basis of the scope step.", default=None, note="key repo-verified; shape assumed"
     )
-    check_basis: Basis | None = field(
+    check_basis: Annotated[Basis | None, EmptyAsMap()] = field(
         R, "Basis of the check step.", default=None, note="key repo-verified; shape assumed"
     )
-    preview_basis: Basis | None = field(
+    preview_basis: Annotated[Basis | None, EmptyAsMap()] = field(
         R, "Basis of the preview step.", default=None, note="key repo-verified; shape assumed"
     )
-    execution_safety_snapshot: ExecutionSafetySnapshot | None = field(
+    execution_safety_snapshot: Annotated[ExecutionSafetySnapshot | None, EmptyAsMap()] = field(
         R,
         "Safety state captured when execution started.",
         default=None,

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from restore_contracts.contracts._types import ContractModel, Id, Int, JsonText, Timestamp
+from restore_contracts.contracts._types import (
+    ContractModel,
+    EmptyAsMap,
+    Id,
+    Int,
+    JsonText,
+    Timestamp,
+)
 from restore_contracts.provenance import Provenance, field
 
 R = Provenance.REPO_VERIFIED
@@ -49,13 +56,13 @@ class OperationRun(ContractModel):
         vocabulary=OPERATION_RUN_OUTCOMES,
         note="class repo-verified; values assumed",
     )
-    summary_counts: Annotated[dict[str, Int] | None, JsonText()] = field(
+    summary_counts: Annotated[dict[str, Int] | None, EmptyAsMap(), JsonText()] = field(
         A, "Counts the operation reports.", default=None
     )
-    failure_summary: Annotated[list[dict[str, Any]] | None, JsonText()] = field(
-        A, "Failures the operation reports.", default=None
+    failure_summary: Annotated[list[Annotated[dict[str, Any], EmptyAsMap()]] | None, JsonText()] = (
+        field(A, "Failures the operation reports.", default=None)
     )
-    context: Annotated[dict[str, Any] | None, JsonText()] = field(
+    context: Annotated[dict[str, Any] | None, EmptyAsMap(), JsonText()] = field(
         A, "What the operation was started with.", default=None
     )
     started_at: Timestamp | None = field(A, "When it started.", default=None)

@@ -5,7 +5,9 @@ The column is repo-verified (json, nullable); its inner shape is assumed.
 
 from __future__ import annotations
 
-from restore_contracts.contracts._types import ContractModel, ItemKey, Timestamp
+from typing import Annotated
+
+from restore_contracts.contracts._types import ContractModel, EmptyAsMap, ItemKey, Timestamp
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -26,11 +28,10 @@ class RestoreRunPreview(ContractModel):
     """The ``preview`` JSON column of a restore run."""
 
     generated_at: Timestamp | None = field(A, "When the preview was computed.", default=None)
-    items: dict[ItemKey, PreviewItem] = field(
+    items: Annotated[dict[ItemKey, PreviewItem], EmptyAsMap()] = field(
         A,
         "Planned actions keyed by backup_item_id.",
         default_factory=dict,
-        schema={"additionalProperties": False},
     )
 
 

@@ -12,7 +12,15 @@ from typing import Annotated
 
 from pydantic import Field
 
-from restore_contracts.contracts._types import Bool, ContractModel, Id, Int, JsonText, Timestamp
+from restore_contracts.contracts._types import (
+    Bool,
+    ContractModel,
+    EmptyAsMap,
+    Id,
+    Int,
+    JsonText,
+    Timestamp,
+)
 from restore_contracts.contracts.metadata import RestoreRunMetadata
 from restore_contracts.contracts.preview import RestoreRunPreview
 from restore_contracts.contracts.results import RestoreRunResults
@@ -21,7 +29,7 @@ from restore_contracts.provenance import Provenance, field
 
 R = Provenance.REPO_VERIFIED
 A = Provenance.ASSUMED
-UTC_NOTE = "naive values are read as UTC (assumed application timezone)"
+UTC_NOTE = "naive values are in the application timezone (configurable, default UTC)"
 
 TABLE = "restore_runs"
 
@@ -49,13 +57,13 @@ class RestoreRun(ContractModel):
         default=None,
         note="json array, nullable: repo-verified; that null means the whole set is assumed",
     )
-    preview: Annotated[RestoreRunPreview | None, JsonText()] = field(
+    preview: Annotated[RestoreRunPreview | None, EmptyAsMap(), JsonText()] = field(
         R, "Preview of what the run would do.", default=None, note="column repo-verified"
     )
-    results: Annotated[RestoreRunResults | None, JsonText()] = field(
+    results: Annotated[RestoreRunResults | None, EmptyAsMap(), JsonText()] = field(
         R, "What execution did: foundations and items.", default=None
     )
-    metadata: Annotated[RestoreRunMetadata | None, JsonText()] = field(
+    metadata: Annotated[RestoreRunMetadata | None, EmptyAsMap(), JsonText()] = field(
         R, "Counts, basis chain and safety snapshot.", default=None
     )
     failure_reason: str | None = field(R, "Why the run failed.", default=None)

@@ -11,7 +11,9 @@ reported by their own assumed rules and still goes through every other rule.
 
 from __future__ import annotations
 
-from restore_contracts.contracts._types import ContractModel, Count, Int, ItemKey
+from typing import Annotated
+
+from restore_contracts.contracts._types import ContractModel, Count, EmptyAsMap, Int, ItemKey
 from restore_contracts.provenance import Provenance, field
 
 A = Provenance.ASSUMED
@@ -71,11 +73,10 @@ class RestoreRunResults(ContractModel):
     foundations: list[FoundationEntry] = field(
         Provenance.REPO_VERIFIED, "List of foundation entries.", default_factory=list
     )
-    items: dict[ItemKey, ItemOutcome] = field(
+    items: Annotated[dict[ItemKey, ItemOutcome], EmptyAsMap()] = field(
         Provenance.REPO_VERIFIED,
         "Item outcomes keyed by backup_item_id.",
         default_factory=dict,
-        schema={"additionalProperties": False},
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +26,7 @@ from restore_contracts.contracts import (
     StatusGroup,
     group_of,
 )
+from restore_contracts.contracts._types import zone_of
 from restore_contracts.derivations import decide_view
 from restore_contracts.truth._stats import Examples, Ratio
 from restore_contracts.truth.tallies import DerivationTally, VocabularyTally
@@ -117,11 +118,13 @@ class Figures:
         self.derivations = DerivationTally(self.examples_limit)
 
 
-def _validated(model: type[BaseModel], data: dict[str, Any] | None) -> BaseModel | None:
+def _validated(
+    model: type[BaseModel], data: dict[str, Any] | None, context: dict[str, Any] | None
+) -> BaseModel | None:
     if data is None:
         return None
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError:
         return None
 
@@ -148,21 +151,23 @@ def _read_by_column(reader: RowReader, record: Record, figures: Figures) -> Base
     if read.unread & reader.required:
         return None
     figures.partial[table] += 1
-    return reader.model.model_validate({k: v for k, v in read.row.items() if k not in read.unread})
+    return reader.model.model_validate(
+        {k: v for k, v in read.row.items() if k not in read.unread}, context=reader.context
+    )
 
 
-def _read_table(source: Source, table: str, figures: Figures) -> Any:
+def _read_table(source: Source, table: str, figures: Figures, zone: tzinfo) -> Any:
     """Yield the rows of one table as models, counting rows, bad rows, values not read and
-    non-nulls."""
+    non-nulls; naive timestamps are read in ``zone``, the application's timezone."""
     model = TABLE_MODELS[table]
     nullable = nullable_columns(model)
-    reader = RowReader(table)
+    reader = RowReader(table, zone)
     for record in source.records(table):
         figures.rows[table] += 1
         if record.problem is not None or record.data is None:
             figures.unreadable[table] += 1
             continue
-        row = _validated(model, record.data)
+        row = _validated(model, record.data, reader.context)
         if row is None:
             row = _read_by_column(reader, record, figures)
         if row is None:
@@ -242,12 +247,13 @@ def collect(
 ) -> Figures:
     """Read the source once (table by table) and count everything the questions need."""
     figures = Figures(examples_limit=examples)
+    zone = zone_of(assumptions.timezone)
     present = set(source.tables())
     figures.tables_present = [t for t in TABLE_MODELS if t in present]
     for table in figures.tables_present:
         if table == "restore_runs":
             continue
-        for row in _read_table(source, table, figures):
+        for row in _read_table(source, table, figures, zone):
             if isinstance(row, OperationRun):
                 figures.operation_runs[row.id] = row
                 figures.vocabularies.observe_operation_run(row, assumptions)
@@ -260,7 +266,7 @@ def collect(
             if record.problem is None and isinstance(record.data, dict):
                 figures.vocabularies.observe_proof(record.data, assumptions)
     if "restore_runs" in present:
-        for run in _read_table(source, "restore_runs", figures):
+        for run in _read_table(source, "restore_runs", figures, zone):
             assert isinstance(run, RestoreRun)
             _observe_run(
                 run,

@@ -42,7 +42,7 @@ def applicable_rows(source: Source, codes: list[str], ctx: RuleContext) -> Count
         rules = by_table.get(table)
         if not rules:
             continue
-        reader = RowReader(table)
+        reader = RowReader(table, ctx.zone)
         for record in source.records(table):
             if record.problem is not None or not isinstance(record.data, dict):
                 continue

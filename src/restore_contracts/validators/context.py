@@ -7,7 +7,10 @@ row carries, so that a check is a few dictionary lookups.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from restore_contracts.config import Assumptions
+from restore_contracts.contracts._types import zone_of
 from restore_contracts.contracts.status import STATUS_GROUPS, StatusGroup
 from restore_contracts.validators.index import Indexes
 
@@ -46,6 +49,8 @@ class RuleContext:
         self.next_actions = frozenset(a.next_actions)
         self.cause_families = frozenset(a.cause_families)
         self.recovery_boundaries = frozenset(a.recovery_claim_boundaries)
+        self.zone: tzinfo = zone_of(a.timezone)
+        """The application's timezone: naive timestamps were read in it."""
 
     def ended(self, status: str) -> bool:
         """Whether a status is terminal or legacy (execution is over)."""

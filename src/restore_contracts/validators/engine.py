@@ -185,7 +185,7 @@ class Engine:
         run = _TableRun(self, table, ctx, applied, findings)
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
-        decode = fast_decoder(table)
+        decode = fast_decoder(table, ctx.zone)
         if texts is None or decode is None:
             for record in source.records(table):
                 run.record(record)
@@ -264,8 +264,8 @@ class _TableRun:
                 for status in ctx.group
                 for dry in (False, True)
             }
-        self.convert = fast_converter(table)
-        self.reader = RowReader(table)
+        self.convert = fast_converter(table, ctx.zone)
+        self.reader = RowReader(table, ctx.zone)
         self.columns = COLUMNS[table]
         self.known = self.columns | frozenset(engine.assumptions.extra_columns.get(table, ()))
         """The contract's columns and the application's own (configured extra_columns)."""

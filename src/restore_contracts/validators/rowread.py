@@ -24,11 +24,13 @@ attribute) cannot be told from the export encoding and is read as that.
 from __future__ import annotations
 
 import copy
+from datetime import tzinfo
 from typing import Any, NamedTuple
 
 import orjson
 from pydantic import BaseModel, ValidationError, create_model
 
+from restore_contracts.contracts._types import timestamp_context
 from restore_contracts.validators.findings import Hit, pointer, show
 from restore_contracts.validators.rules.drift import classify
 from restore_contracts.validators.rules.row_shape import (
@@ -138,10 +140,12 @@ _MAX_PASSES = 4
 class RowReader:
     """Reads the rows of one table: whole when the model accepts them, else column by column."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, zone: tzinfo | None = None) -> None:
         self.table = table
         self.model = ROW_MODELS[table]
         self.partial = partial_model(self.model)
+        self.context = timestamp_context(zone)
+        """Naive timestamps are read in ``zone``, the application's timezone (UTC when None)."""
         self.required = frozenset(
             name for name, info in self.model.model_fields.items() if info.is_required()
         )
@@ -167,7 +171,7 @@ class RowReader:
                     del data[column]
                     unread.add(column)
         try:
-            model = self.model.model_validate(data)
+            model = self.model.model_validate(data, context=self.context)
         except ValidationError as exc:
             return self._by_column(data, exc, problems, unread)
         row = model.model_dump(mode="json")
@@ -218,7 +222,7 @@ class RowReader:
         for _ in range(_MAX_PASSES):
             given = {k: v for k, v in data.items() if k not in unread}
             try:
-                model = self.partial.model_validate(given)
+                model = self.partial.model_validate(given, context=self.context)
             except ValidationError as exc:
                 errors = exc.errors(include_url=False, include_context=False)
                 problems.extend((MODEL_VIOLATION, hit) for hit in model_hits(errors, given))

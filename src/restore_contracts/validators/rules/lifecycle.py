@@ -1,7 +1,9 @@
 """RR2xx: which timestamps, results and failure reason each status may carry, and in what order.
 
 Timestamps of valid rows are canonical UTC text (``'Y-m-d H:i:s'`` with an
-optional six-digit fraction), so comparing the text compares the instants.
+optional six-digit fraction), so comparing the text compares the instants; a
+pair is out of order only when it is under every reading of a wall-clock time
+the application's timezone repeats (see ``_instants``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 
 from restore_contracts.validators.context import EXECUTION, PRE, RuleContext
 from restore_contracts.validators.findings import Hit, show
+from restore_contracts.validators.rules._instants import shown, surely_before
 from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
 
@@ -150,19 +153,23 @@ def timestamps_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     created = row.get("created_at")
     started = row.get("started_at")
     completed = row.get("completed_at")
+    zone = ctx.zone
     hits: list[Hit] = []
     if started is not None:
-        if created is not None and started < created:
-            hits.append(_before("started_at", started, "created_at", created))
-        if completed is not None and completed < started:
-            hits.append(_before("completed_at", completed, "started_at", started))
-    elif created is not None and completed is not None and completed < created:
-        hits.append(_before("completed_at", completed, "created_at", created))
+        if created is not None and surely_before(started, created, zone):
+            hits.append(_before("started_at", started, "created_at", created, ctx))
+        if completed is not None and surely_before(completed, started, zone):
+            hits.append(_before("completed_at", completed, "started_at", started, ctx))
+    elif created is not None and completed is not None and surely_before(completed, created, zone):
+        hits.append(_before("completed_at", completed, "created_at", created, ctx))
     return hits
 
 
-def _before(after: str, later: str, before: str, earlier: str) -> Hit:
-    return Hit(f"/{after}", f"{after} {show(later)} is before {before} {show(earlier)}")
+def _before(after: str, later: str, before: str, earlier: str, ctx: RuleContext) -> Hit:
+    zone = ctx.zone
+    return Hit(
+        f"/{after}", f"{after} {shown(later, zone)} is before {before} {shown(earlier, zone)}"
+    )
 
 
 @rule(
@@ -179,11 +186,12 @@ def updated_at_last(row: Row, ctx: RuleContext) -> Sequence[Hit]:
         return NO_HITS
     created = row.get("created_at")
     completed = row.get("completed_at")
+    zone = ctx.zone
     hits: list[Hit] = []
-    if created is not None and updated < created:
-        hits.append(_before("updated_at", updated, "created_at", created))
-    if completed is not None and updated < completed:
-        hits.append(_before("updated_at", updated, "completed_at", completed))
+    if created is not None and surely_before(updated, created, zone):
+        hits.append(_before("updated_at", updated, "created_at", created, ctx))
+    if completed is not None and surely_before(updated, completed, zone):
+        hits.append(_before("updated_at", updated, "completed_at", completed, ctx))
     return hits
 
 

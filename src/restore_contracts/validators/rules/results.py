@@ -14,6 +14,7 @@ from typing import Any
 from restore_contracts.contracts.metadata import COUNT_KEYS
 from restore_contracts.validators.context import EXECUTION, LEGACY, TERMINAL, RuleContext
 from restore_contracts.validators.findings import Hit, one_of, show
+from restore_contracts.validators.rules._instants import shown, surely_before
 from restore_contracts.validators.rules._registry import NO_HITS, Row, rule
 from restore_contracts.validators.tables import RESTORE_RUNS
 
@@ -361,6 +362,7 @@ def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     meta = row.get("metadata")
     if meta is None:
         return NO_HITS
+    zone = ctx.zone
     hits: list[Hit] = []
     before: tuple[str, str] | None = None
     for name in _BASES:
@@ -369,19 +371,21 @@ def basis_in_order(row: Row, ctx: RuleContext) -> Sequence[Hit]:
         if recorded is None:
             continue
         label = f"{name}.recorded_at"
-        if before is not None and recorded < before[1]:
+        if before is not None and surely_before(recorded, before[1], zone):
             hits.append(
                 Hit(
                     f"/metadata/{name}/recorded_at",
-                    f"{label} {show(recorded)} is before {before[0]} {show(before[1])}",
+                    f"{label} {shown(recorded, zone)} is before {before[0]} "
+                    f"{shown(before[1], zone)}",
                 )
             )
         before = (label, recorded)
     started = row.get("started_at")
-    if started is not None and before is not None and started < before[1]:
+    if started is not None and before is not None and surely_before(started, before[1], zone):
         hits.append(
             Hit(
-                "/started_at", f"started_at {show(started)} is before {before[0]} {show(before[1])}"
+                "/started_at",
+                f"started_at {shown(started, zone)} is before {before[0]} {shown(before[1], zone)}",
             )
         )
     return hits
@@ -420,12 +424,13 @@ def safety_snapshot_before_start(row: Row, ctx: RuleContext) -> Sequence[Hit]:
     started = row.get("started_at")
     snapshot = (row.get("metadata") or {}).get("execution_safety_snapshot") or {}
     captured = snapshot.get("captured_at")
-    if started is None or captured is None or captured <= started:
+    zone = ctx.zone
+    if started is None or captured is None or not surely_before(started, captured, zone):
         return NO_HITS
     return (
         Hit(
             "/metadata/execution_safety_snapshot/captured_at",
-            f"captured_at {show(captured)} is after started_at {show(started)}",
+            f"captured_at {shown(captured, zone)} is after started_at {shown(started, zone)}",
         ),
     )
 
