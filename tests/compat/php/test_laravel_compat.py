@@ -34,13 +34,6 @@ from tests.compat.php.laravel import (
 GENERIC_CODES = {"RR101", "RR102"}
 """A generic model failure and "JSON column holds text that is not JSON": not a code of its own."""
 
-NEEDS_LARAVEL_ENCODINGS = pytest.mark.xfail(
-    strict=True,
-    reason="needs the timezone and extra_columns configuration keys and Laravel's encodings "
-    "(0/1 booleans inside JSON) accepted, with no row dropped from other rules",
-)
-
-
 def configured(tmp_path: Path, **keys: Any) -> Path:
     """A configuration as a Laravel team writes it (Laravel's app.timezone)."""
     return write_config(tmp_path / "restore-contracts.toml", timezone=APP_TIMEZONE, **keys)
@@ -62,17 +55,18 @@ def beyond(expected: list[Finding], found: list[Finding]) -> list[Finding]:
 
 class TestEverySourceAgrees:
     def test_laravel_rows_give_the_same_findings_from_every_source(
-        self, laravel: LaravelApp, psql: str
+        self, laravel: LaravelApp, psql: str, tmp_path: Path
     ) -> None:
-        """The database, psql's exports and the Eloquent dumps of the same rows agree."""
+        """The database, psql's exports and the Eloquent dumps of the same rows agree, once the
+        application's timezone is configured (the database holds Berlin wall-clock times, the
+        Eloquent dumps Carbon's UTC instants)."""
         laravel.write(laravel_worlds())
-        results = findings_by_source(laravel.exports(psql), None)
+        results = findings_by_source(laravel.exports(psql), configured(tmp_path))
         reference = results["database"]
         assert reference[0] in (0, 1)
         assert results == dict.fromkeys(results, reference)
 
 
-@NEEDS_LARAVEL_ENCODINGS
 class TestWrittenTheLaravelWay:
     def test_valid_runs_are_clean_from_every_source(
         self, laravel: LaravelApp, psql: str, tmp_path: Path
@@ -135,9 +129,6 @@ def test_double_encoded_json_is_one_finding_with_one_code_from_every_source(
     assert extras == dict.fromkeys(extras, (exit_code, [reference]))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the PHP drift codes (numeric text, fractions, array_filter)"
-)
 def test_php_drift_values_have_codes_of_their_own(
     laravel: LaravelApp, psql: str, tmp_path: Path
 ) -> None:

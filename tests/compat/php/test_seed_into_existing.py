@@ -82,9 +82,6 @@ class TestSeedsTheApplicationsTables:
         assert report.total == sum(len(w.rows(t)) for w in worlds for t in CONTRACT_TABLES)
         assert validated(laravel.url, None, "--ignore", "RR103") == (0, canonical_findings(worlds))
 
-    @pytest.mark.xfail(
-        strict=True, reason="needs the timezone and extra_columns configuration keys"
-    )
     def test_seeded_worlds_validate_clean_with_the_application_configured(
         self, laravel: LaravelApp, tmp_path: Path
     ) -> None:
