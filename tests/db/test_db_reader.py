@@ -160,7 +160,8 @@ class TestStreaming:
                 conn.execute(
                     text(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE application_name = 'restore-contracts'"
+                        "WHERE application_name = 'restore-contracts' "
+                        "AND datname = current_database()"
                     )
                 )
             with pytest.raises(DatabaseError) as caught:

@@ -18,7 +18,11 @@ inside is read. The database reader hands a PostgreSQL json/jsonb string over
 as JSON text of it, so a column encoded twice reads the same from every
 database. A file whose JSON column is a JSON string holding JSON *once* (psql
 ``row_to_json`` of a string-valued jsonb, Eloquent ``toArray()`` of a cast
-attribute) cannot be told from the export encoding and is read as that.
+attribute) is told from the export encoding by the row itself: where another
+JSON column of the same row is a decoded object or array, the row was written
+decoded, so a JSON column that is text of an object or array was encoded once
+more than its neighbours (RR109). A row whose other JSON columns are null or
+text is read in the export encoding.
 """
 
 from __future__ import annotations
@@ -71,30 +75,43 @@ def partial_model(model: type[BaseModel]) -> type[BaseModel]:
     return made
 
 
-def decode_json_column(column: str, value: str | bytes) -> tuple[Any, Problem | None, bool]:
+def _double_encoded(column: str, text: str, inner: Any) -> Hit:
+    """RR109 at a column whose stored value is JSON text of ``text``, itself JSON."""
+    return Hit(
+        pointer(column),
+        f"{column} is JSON text of the text {show(text)}, which is JSON again: encoded twice, "
+        "e.g. json_encode on a value the model's array or json cast encodes again; the "
+        f"application reads a string, not the {'object' if isinstance(inner, dict) else 'array'}"
+        " inside",
+    )
+
+
+def decode_json_column(
+    column: str, value: str | bytes, *, decoded_row: bool = False
+) -> tuple[Any, Problem | None, bool]:
     """A JSON column's text decoded: (value, problem, readable).
 
     Text that is not JSON is unreadable (RR102); text of text that is JSON is read
-    through and reported (RR109).
+    through and reported (RR109), and so is text of an object or array in a row whose
+    other JSON columns are decoded (``decoded_row``).
     """
     try:
         decoded = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
         hit = Hit(pointer(column), f"{column}: {exc} (got {show(value)})")
         return None, (JSON_TEXT, hit), False
+    if decoded_row and isinstance(decoded, dict | list):
+        # The row's other JSON columns are decoded: this text is what the database held
+        # once decoded, the same text a database source reports.
+        text = value if isinstance(value, str) else value.decode()
+        return decoded, (DOUBLE_ENCODED, _double_encoded(column, text, decoded)), True
     if isinstance(decoded, str):
         try:
             inner = orjson.loads(decoded)
         except orjson.JSONDecodeError:
             return value, None, True  # the model decodes it once and says what is wrong
         if isinstance(inner, dict | list):
-            message = (
-                f"{column} is JSON text of the text {show(decoded)}, which is JSON again: "
-                "encoded twice, e.g. json_encode on a value the model's array or json cast "
-                "encodes again; the application reads a string, not the "
-                f"{'object' if isinstance(inner, dict) else 'array'} inside"
-            )
-            return inner, (DOUBLE_ENCODED, Hit(pointer(column), message)), True
+            return inner, (DOUBLE_ENCODED, _double_encoded(column, decoded, inner)), True
         return value, None, True
     return decoded, None, True
 
@@ -157,12 +174,19 @@ class RowReader:
         problems: list[Problem] = []
         unread: set[str] = set()
         data = raw
+        decoded_row: bool | None = None
         for column in self.json_columns:
             value = raw.get(column)
             if isinstance(value, str | bytes):
                 if data is raw:
                     data = dict(raw)
-                decoded, problem, readable = decode_json_column(column, value)
+                if decoded_row is None:
+                    decoded_row = any(
+                        isinstance(raw.get(other), dict | list) for other in self.json_columns
+                    )
+                decoded, problem, readable = decode_json_column(
+                    column, value, decoded_row=decoded_row
+                )
                 if problem is not None:
                     problems.append(problem)
                 if readable:

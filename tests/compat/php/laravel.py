@@ -146,15 +146,29 @@ class LaravelApp:
             sources["psql \\copy csv header"] = str(csv)
             rows = self.workdir / "psql-row-to-json"
             rows.mkdir()
-            self.psql(
-                psql,
-                *(
-                    f"\\copy (select row_to_json(t) from {t} t order by id) to '{rows / t}.ndjson'"
-                    for t in CONTRACT_TABLES
-                ),
-            )
-            sources["psql \\copy row_to_json"] = str(rows)
+            commands = ["\\pset format unaligned", "\\pset tuples_only on"]
+            for t in CONTRACT_TABLES:
+                commands += [
+                    f"\\o '{rows / t}.ndjson'",
+                    f"select row_to_json(t) from {t} t order by id",
+                ]
+            self.psql(psql, *commands, "\\o")
+            sources["psql row_to_json (-At)"] = str(rows)
         return sources
+
+    def copy_row_to_json(self, psql: str) -> str:
+        """``\\copy (select row_to_json(t) ...) to FILE`` per table (COPY text, backslashes
+        doubled): the directory."""
+        rows = self.workdir / "psql-copy-row-to-json"
+        rows.mkdir()
+        self.psql(
+            psql,
+            *(
+                f"\\copy (select row_to_json(t) from {t} t order by id) to '{rows / t}.ndjson'"
+                for t in CONTRACT_TABLES
+            ),
+        )
+        return str(rows)
 
     def mariadb_batch(self, client: str) -> str:
         """``mariadb --batch -e 'SELECT * ...' > table.tsv`` per table: the directory."""

@@ -34,6 +34,7 @@ from tests.compat.php.laravel import (
 GENERIC_CODES = {"RR101", "RR102"}
 """A generic model failure and "JSON column holds text that is not JSON": not a code of its own."""
 
+
 def configured(tmp_path: Path, **keys: Any) -> Path:
     """A configuration as a Laravel team writes it (Laravel's app.timezone)."""
     return write_config(tmp_path / "restore-contracts.toml", timezone=APP_TIMEZONE, **keys)
@@ -106,9 +107,6 @@ def _quirk(kind: str, run: dict[str, Any], column: str, pointer: str = "") -> di
             "pointer": pointer}  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the double-encoded JSON code, the same from every source"
-)
 def test_double_encoded_json_is_one_finding_with_one_code_from_every_source(
     laravel: LaravelApp, psql: str, tmp_path: Path
 ) -> None:
@@ -181,7 +179,6 @@ def json_values(source: Any, table: str) -> dict[Any, dict[str, Any]]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="needs psql's COPY text escaping read or detected")
 def test_psql_row_to_json_export_is_read_as_written_or_refused(
     request: pytest.FixtureRequest, php: str, psql: str, tmp_path: Path
 ) -> None:
@@ -190,7 +187,7 @@ def test_psql_row_to_json_export_is_read_as_written_or_refused(
     exits 2 with one line naming COPY, never silently other values."""
     laravel = laravel_on(request, "postgresql", php, tmp_path)
     laravel.write(laravel_worlds())
-    path = laravel.exports(psql)["psql \\copy row_to_json"]
+    path = laravel.copy_row_to_json(psql)
     exit_code, found = validated(path)
     if exit_code == 2:
         [(_, message)] = found
