@@ -460,6 +460,30 @@ class TestPsqlCopyText:
         )
         assert (2, message) == (result.exit_code, result.output)
 
+    def test_copy_text_that_is_json_either_way_is_refused(self, tmp_path: Path) -> None:
+        """json_encode's \\u00c4 and \\/ doubled by COPY still parse as JSON, with other
+        values: the doubled escapes and no quote escaped once give COPY away (exit 2)."""
+        row = orjson.dumps(WORKSPACES[0]).replace(b'"name":"', b'"name":"\\\\u00c4 \\\\/ ')
+        path = tmp_path / "workspaces.ndjson"
+        path.write_bytes(row + b"\n")
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        message = (
+            f"Error: {path}: line 1 is psql COPY text, not JSON (\\copy ... TO FILE doubles every "
+            "backslash); export NDJSON with psql -XAt -c 'SELECT to_jsonb(t) FROM restore_runs "
+            "t' -o restore_runs.ndjson\n"
+        )
+        assert (2, message) == (result.exit_code, result.output)
+
+    def test_json_text_holding_escapes_is_read(self, tmp_path: Path) -> None:
+        """A JSON column as JSON text whose JSON holds \\u escapes (a raw query-builder dump)
+        is not COPY text: its quotes are escaped once."""
+        inner = orjson.dumps({"note": "\u00c4"}).decode().replace("\u00c4", "\\u00c4")
+        row = dict(WORKSPACES[0], name=inner)  # the text {"note":"\u00c4"}, as json_encode
+        path = tmp_path / "workspaces.ndjson"
+        path.write_bytes(orjson.dumps(row) + b"\n")
+        result = invoke("validate", str(path), "--format", "json")
+        assert (result.exit_code, found(result)) == (0, [])
+
 
 class TestTsvWithoutHeader:
     def test_into_outfile_without_header_exits_2(self, tmp_path: Path) -> None:

@@ -28,6 +28,10 @@ from restore_contracts.validators.rules.parse import NOT_AN_OBJECT
 from restore_contracts.validators.source import ParseProblem, Record
 
 _COPY_ESCAPE = re.compile(rb"\\(.)", re.S)
+_SINGLE_ESCAPED_QUOTE = re.compile(rb'(?<!\\)(?:\\\\)*\\"')
+"""A quote after an odd number of backslashes: escaped once, as JSON writes it."""
+_DOUBLED_JSON_ESCAPE = re.compile(rb"(?<!\\)\\\\(?:u[0-9a-fA-F]{4}|/)")
+"""json_encode's \\uXXXX and \\/ escapes with their backslash doubled (COPY text)."""
 _COPY_CHARS = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"v": b"\v"}
 
 BLANK: Any = object()
@@ -70,9 +74,14 @@ def copy_text_check(line: bytes, location: str, number: int) -> None:
         return
     try:
         orjson.loads(line)
-        return
     except orjson.JSONDecodeError:
         pass
+    else:
+        # JSON either way: COPY only when the line carries json_encode's escapes doubled
+        # (\\u00c4, \\/) and no quote escaped once, which every JSON string holding
+        # a quote has but COPY text never does.
+        if _SINGLE_ESCAPED_QUOTE.search(line) or not _DOUBLED_JSON_ESCAPE.search(line):
+            return
     text = _COPY_ESCAPE.sub(lambda m: _COPY_CHARS.get(m[1], m[1]), line)
     try:
         orjson.loads(text)
