@@ -28,7 +28,7 @@ class TestFindingsPerRow:
             1,
             [f"/c{i}" for i in range(20)] + [""],
             "99980 more values in columns not in the restore_runs contract (only the first 20 "
-            "column names are listed; this is the first row with one)",
+            "column names are listed; this is the one with the lowest id)",
         )
         assert expected == (result.exit_code, [f["pointer"] for f in found], found[-1]["message"])
         assert len(result.output) < 20_000

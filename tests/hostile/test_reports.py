@@ -83,7 +83,7 @@ class TestTextReportEscapes:
         expected = (
             "RR103 warning Column not in the contract (1 finding)\n"
             f"  {where}  /{H_SHOWN}  column {H_JSON_SHOWN} is not in the restore_runs contract"
-            " (1 row; this is the first)\n"
+            " (1 row; this is the one with the lowest id)\n"
             "RR209 error   Completed run with a failure_reason (1 finding)\n"
             f"  {where}  /failure_reason  failure_reason is {H_JSON_SHOWN}; expected null for a"
             " completed run\n"
@@ -127,7 +127,7 @@ class TestGithubAnnotations:
             " null for a completed run\n"
             f"::warning file={file},line=1,title=RR103 Column not in the contract::"
             f"restore_runs#{RUN_ID} /{H_SHOWN}: column {H_JSON_SHOWN} is not in the restore_runs"
-            " contract (1 row; this is the first)\n"
+            " contract (1 row; this is the one with the lowest id)\n"
             f"restore-contracts: 2 findings in exp{H_SHOWN} (0 rules skipped)\n"
         )
         assert (1, expected) == (result.exit_code, result.output)
@@ -181,7 +181,7 @@ class TestJsonReport:
                     "line": 1,
                     "pointer": f"/{H}",
                     "message": f"column {json.dumps(H, ensure_ascii=False)} is not in the"
-                    " restore_runs contract (1 row; this is the first)",
+                    " restore_runs contract (1 row; this is the one with the lowest id)",
                 }
             ],
             "exp\\udcff",
@@ -212,7 +212,7 @@ class TestShortening:
         expected = (
             f"  {export}/restore_runs.ndjson:1  restore_runs#{RUN_ID}  /{'c' * 499}{note}"
             f'  column "{"c" * 79}…(shortened from {self.SIZE + 2} characters) is not in the'
-            " restore_runs contract (1 row; this is the first)"
+            " restore_runs contract (1 row; this is the one with the lowest id)"
         )
         assert expected == text
 

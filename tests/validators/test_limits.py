@@ -39,8 +39,8 @@ class TestUnknownColumns:
                 SOURCE,
                 1,
                 "/tenant_note",
-                'column "tenant_note" is not in the restore_runs contract (20000 rows; this is '
-                "the first)",
+                'column "tenant_note" is not in the restore_runs contract (20000 rows; this is the one '
+                \"with the lowest id)",
             )
         ]
         assert expected == findings(_many_runs(20_000, tenant_note="acme"), codes={"RR103"})
@@ -108,7 +108,7 @@ class TestUnknownColumns:
                 str(directory / "restore_runs.ndjson"),
                 1,
                 "/x",
-                'column "x" is not in the restore_runs contract (3 rows; this is the first)',
+                'column "x" is not in the restore_runs contract (3 rows; this is the one with the lowest id)',
             )
         ]
         assert expected == found
@@ -129,7 +129,7 @@ class TestCaps:
                 SOURCE,
                 1,
                 f"/c{i}",
-                f'column "c{i}" is not in the restore_runs contract (1 row; this is the first)',
+                f'column "c{i}" is not in the restore_runs contract (1 row; this is the one with the lowest id)',
             )
             for i in range(20)
         ] + [
@@ -142,7 +142,7 @@ class TestCaps:
                 1,
                 "",
                 "99980 more values in columns not in the restore_runs contract (only the first "
-                "20 column names are listed; this is the first row with one)",
+                "20 column names are listed; this is the one with the lowest id)",
             )
         ]
         assert expected == found

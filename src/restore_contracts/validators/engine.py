@@ -321,15 +321,14 @@ class _TableRun:
             if name in known:
                 continue
             seen = unknown.get(name)
-            if seen is not None:
-                seen[0] += 1
-            elif len(unknown) < MAX_UNKNOWN_COLUMNS:
+            if seen is None and len(unknown) < MAX_UNKNOWN_COLUMNS:
                 unknown[name] = [1, key, location, line]
-            else:
-                more = self.unknown_more
-                if not more[0]:
-                    more[1:] = [key, location, line]
-                more[0] += 1
+                continue
+            if seen is None:
+                seen = self.unknown_more
+            seen[0] += 1
+            if seen[0] == 1 or _lower_id(key, seen[1]):
+                seen[1:] = [key, location, line]
 
     def text(self, text: bytes, location: str, line: int | None) -> None:
         """A line the fast decoder refused: parse it plainly and take the record path."""
@@ -442,14 +441,15 @@ class _TableRun:
         return self.count
 
     def report_unknown(self) -> None:
-        """One RR103 per unknown column, at its first row, with the number of rows."""
+        """One RR103 per unknown column, by name, at the row with the lowest id, with the
+        number of rows: the same finding whatever order a source gives the rows in."""
         finding = self.engine._finding
         table = self.table
-        for name, (rows, key, location, line) in self.unknown.items():
+        for name, (rows, key, location, line) in sorted(self.unknown.items()):
             hit = Hit(
                 pointer(name),
                 f"column {show(name)} is not in the {table} contract "
-                f"({rows} row{'' if rows == 1 else 's'}; this is the first)",
+                f"({rows} row{'' if rows == 1 else 's'}; this is the one with the lowest id)",
             )
             self.findings.append(finding(UNKNOWN_COLUMN, hit, table, key, location, line))
         values, key, location, line = self.unknown_more
@@ -458,9 +458,16 @@ class _TableRun:
                 "",
                 f"{values} more value{'' if values == 1 else 's'} in columns not in the "
                 f"{table} contract (only the first {MAX_UNKNOWN_COLUMNS} column names are "
-                "listed; this is the first row with one)",
+                "listed; this is the one with the lowest id)",
             )
             self.findings.append(finding(UNKNOWN_COLUMN, hit, table, key, location, line))
+
+
+def _lower_id(key: Any, than: Any) -> bool:
+    """Whether ``key`` is an id below ``than`` (a row without an id never displaces one)."""
+    if type(key) is not int:
+        return False
+    return type(than) is not int or key < than
 
 
 def _scalar(value: Any) -> int | str | None:
