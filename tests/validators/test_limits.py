@@ -40,7 +40,7 @@ class TestUnknownColumns:
                 1,
                 "/tenant_note",
                 'column "tenant_note" is not in the restore_runs contract (20000 rows; this is the one '
-                \"with the lowest id)",
+                "with the lowest id)",
             )
         ]
         assert expected == findings(_many_runs(20_000, tenant_note="acme"), codes={"RR103"})
