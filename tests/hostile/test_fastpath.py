@@ -72,6 +72,23 @@ class TestOnceWrong:
             ("RR101", "restore_runs", run["id"], "/created_at", TIMESTAMP_MESSAGE.format(value))
         ]
 
+    def test_column_named_with_a_newline_and_quote_is_one_finding(
+        self, source: str, tmp_path: Path
+    ) -> None:
+        """An extra column msgspec cannot name a field after (newline, quote, backslash) is
+        one RR103, not a traceback from the fast decoder learning it."""
+        tables = _tables()
+        run = tables["restore_runs"][0]
+        name = 'a\n"\\::error::x'
+        run[name] = 1
+        message = (
+            f"column {json.dumps(name)} is not in the restore_runs contract "
+            "(1 row; this is the one with the lowest id)"
+        )
+        assert _findings(tables, source, tmp_path) == [
+            ("RR103", "restore_runs", run["id"], f"/{name}", message)
+        ]
+
     def test_comma_joined_basis_time_is_one_bad_value(self, source: str, tmp_path: Path) -> None:
         """The same inside the metadata JSON: a comma cannot split one value into two."""
         tables = _tables()

@@ -98,7 +98,8 @@ class TestCollecting:
         row = completed.restore_run()
         row["id"] = str(row["id"])
         row["is_dry_run"] = "f"
-        row["results"] = orjson.dumps(row["results"]).decode()
+        for column in ("requested_items", "preview", "results", "metadata"):
+            row[column] = orjson.dumps(row[column]).decode()  # JSON columns read as text
         row["created_at"] = row["created_at"].replace(" ", "T") + "+00:00"
         expected = []
         assert expected == findings(completed.tables)

@@ -11,6 +11,8 @@ import pytest
 from restore_contracts.generators.world import World
 from restore_contracts.generators.writers import write_worlds
 from restore_contracts.validators import Finding, open_source, validate
+from restore_contracts.validators.findings import show
+from restore_contracts.validators.tables import JSON_COLUMNS
 
 from .conftest import findings, scenario
 
@@ -225,11 +227,33 @@ class TestDoubleEncoding:
         assert expected == findings(world.tables)
 
     def test_json_text_of_an_object_is_the_export_encoding_not_a_finding(self) -> None:
-        """Metadata as JSON text once (CSV, NDJSON, MySQL text) is a valid encoding."""
+        """JSON columns as JSON text once (CSV, NDJSON, MySQL text) are a valid encoding."""
         world = scenario("completed")
         run = world.restore_run()
-        run["metadata"] = orjson.dumps(run["metadata"]).decode()
+        for column in JSON_COLUMNS["restore_runs"]:
+            run[column] = orjson.dumps(run[column]).decode()
         expected: list[Finding] = []
+        assert expected == findings(world.tables)
+
+    def test_json_text_beside_decoded_columns_was_encoded_twice(self) -> None:
+        """An Eloquent toArray() dump decodes every cast column once: metadata left as JSON
+        text beside decoded results was stored as JSON text of its JSON (RR109)."""
+        world = scenario("completed")
+        run = world.restore_run()
+        text = orjson.dumps(run["metadata"]).decode()
+        run["metadata"] = text
+        shown = show(text)
+        expected = [
+            on_run(
+                world,
+                "RR109",
+                "error",
+                "/metadata",
+                f"metadata is JSON text of the text {shown}, which is JSON again: encoded twice, "
+                "e.g. json_encode on a value the model's array or json cast encodes again; the "
+                "application reads a string, not the object inside",
+            )
+        ]
         assert expected == findings(world.tables)
 
     def test_text_that_is_a_plain_string_is_a_model_violation(self) -> None:

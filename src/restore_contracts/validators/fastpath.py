@@ -554,6 +554,10 @@ _UNKNOWN_FIELD = "Object contains unknown field"
 _NO_VALUE = msgspec.Raw(b"")
 
 
+_UNNAMEABLE = re.compile(r'[\x00-\x1f"\\]')
+"""Characters msgspec refuses in a field's name (a hostile column name)."""
+
+
 class _Learning:
     """A table's msgspec decoder that learns the columns the contract does not name.
 
@@ -583,6 +587,8 @@ class _Learning:
         new = [name for name in data if name not in known]
         if not new or len(self.extra) + len(new) > MAX_LEARNT_COLUMNS:
             return False
+        if any(_UNNAMEABLE.search(name) for name in new):
+            return False  # msgspec cannot name such a field: the row takes the model path
         self.extra.extend(new)
         self.slots = [(f"x_extra_{i}", name) for i, name in enumerate(self.extra)]
         learnt = msgspec.defstruct(
