@@ -58,6 +58,8 @@ def worlds_for(
     is_random = status is not None or scenario == "random"
     if count is not None and not is_random:
         raise InputError("--count applies to --scenario random and --status only")
+    if count is not None and count < 1:
+        raise InputError(f"--count must be at least 1, got {count}")
     if items is not None and not is_random:
         raise InputError("--items applies to --scenario random and --status only")
     if code is not None:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import click
 
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli.validate import check_stdin, closing, database_timeout
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.holds import hold_rates
@@ -42,6 +43,7 @@ from restore_contracts.validators.readers import open_source
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date printed in the report (default: today, UTC).",
 )
+@timeout_option
 @click.pass_context
 def truth(
     ctx: click.Context,
@@ -51,12 +53,13 @@ def truth(
     examples: int,
     table: str | None,
     report_date: datetime | None,
+    timeout: float,
 ) -> None:
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
+    check_stdin([source_spec])
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
-    source = open_source(source_spec, table)
-    try:
+    with database_timeout(timeout), closing(open_source(source_spec, table)) as source:
         rates = hold_rates(source, assumptions)
         report = truth_report(
             source,
@@ -66,8 +69,6 @@ def truth(
             examples=examples,
             hold_rates=rates,
         )
-    finally:
-        source.close()
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
