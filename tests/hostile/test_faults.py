@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import socket
 import stat
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from restore_contracts.cli import cli
+from restore_contracts.db.tables import CONTRACT_TABLES
 from restore_contracts.db.urls import POSTGRESQL, parse_url
 from restore_contracts.generators import build_scenario
 from restore_contracts.generators.writers import write_worlds
+from tests.db.conftest import MYSQL_ADMIN, PG_ADMIN, Server, _run_database
 
 SECRET = "s3cret-pw"
 
@@ -295,3 +304,239 @@ class TestRefusedUpFront:
         database = tmp_path / "x.db"
         outcome = run("db", "seed", f"sqlite:///{database}", *options)
         assert ((2, "", f"Error: {message}\n"), False) == (outcome, database.exists())
+
+
+# --- live databases: dropped connections, timeouts, permissions --------------------------
+
+
+@pytest.fixture(scope="module")
+def postgresql_db() -> Iterator[Server]:
+    """A PostgreSQL database of this module's own (skipped with its reason if none runs)."""
+    yield from _run_database("postgresql", PG_ADMIN)
+
+
+@pytest.fixture(scope="module")
+def mysql_db() -> Iterator[Server]:
+    """A MariaDB/MySQL database of this module's own (skipped with its reason if none runs)."""
+    yield from _run_database("mysql", MYSQL_ADMIN)
+
+
+@pytest.fixture
+def pg(postgresql_db: Server) -> Server:
+    """The PostgreSQL database, emptied for this test."""
+    postgresql_db.reset()
+    return postgresql_db
+
+
+@pytest.fixture
+def my(mysql_db: Server) -> Server:
+    """The MariaDB database, emptied for this test."""
+    mysql_db.reset()
+    return mysql_db
+
+
+def seeded(server: Server, *, count: int = 5) -> str:
+    """``server``'s test database holding ``count`` random worlds; the URL a user would give."""
+    code, _, stderr = run("db", "seed", server.spec, "--scenario", "random", "--count", str(count))
+    assert (code, stderr) == (0, "")
+    return server.spec
+
+
+def masked(spec: str) -> str:
+    """The URL as messages show it."""
+    return str(parse_url(spec))
+
+
+class Locked:
+    """Another connection holding an exclusive lock on one table until the block ends."""
+
+    def __init__(self, server: Server, table: str) -> None:
+        self.connection = server.engine().connect()
+        lock = (
+            f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
+            if server.backend == "postgresql"
+            else f"LOCK TABLES {table} WRITE"
+        )
+        self.connection.execute(text(lock))
+
+    def __enter__(self) -> Locked:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.connection.dialect.name != "postgresql":
+            self.connection.execute(text("UNLOCK TABLES"))
+        self.connection.rollback()
+        self.connection.close()
+
+
+def waiting_sessions(server: Server) -> list[int]:
+    """The toolkit's sessions on ``server``'s database that wait for a lock."""
+    query = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = :db "
+        "AND application_name = 'restore-contracts' AND wait_event_type = 'Lock'"
+        if server.backend == "postgresql"
+        else "SELECT id FROM information_schema.processlist WHERE db = :db "
+        "AND state LIKE '%metadata lock%' AND id <> connection_id()"
+    )
+    with server.admin.connect() as conn:
+        return list(conn.execute(text(query), {"db": server.url.database}).scalars())
+
+
+def drop_connection_while_validating(server: Server, spec: str) -> subprocess.CompletedProcess[str]:
+    """Run ``validate`` until it waits on a locked table, end its session from another
+    connection (pg_terminate_backend, KILL) and return what the command did."""
+    with Locked(server, "evidence_snapshots"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "restore_contracts", "validate", spec],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not (sessions := waiting_sessions(server)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kill = "SELECT pg_terminate_backend({})" if server.backend == "postgresql" else "KILL {}"
+        with server.admin.connect() as conn:
+            for session in sessions:
+                conn.execute(text(kill.format(int(session))))
+        stdout, stderr = process.communicate(timeout=60)
+    assert sessions, "validate never waited on the locked table"
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+class TestDroppedConnection:
+    def test_postgresql_backend_terminated_mid_validation(self, pg: Server) -> None:
+        """pg_terminate_backend on the reading session: one line, exit 2, nothing from cleanup."""
+        spec = seeded(pg)
+        done = drop_connection_while_validating(pg, spec)
+        expected = (
+            f"Error: cannot read {masked(spec)}: connection lost: "
+            "terminating connection due to administrator command\n"
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", expected)
+
+    def test_mariadb_connection_killed_mid_validation(self, my: Server) -> None:
+        """KILL of the reading connection: one line, exit 2, nothing from cleanup."""
+        spec = seeded(my)
+        done = drop_connection_while_validating(my, spec)
+        expected = (
+            f"Error: cannot read table evidence_snapshots from {masked(spec)}: connection lost: "
+            "Lost connection to MySQL server during query (error 2013)\n"
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", expected)
+
+
+TIMED_OUT = " (--timeout sets how long any one wait may last)\n"
+
+
+class TestTimeouts:
+    def test_mariadb_port_that_never_answers(self) -> None:
+        """A server that accepts the connection and says nothing: exit 2 after --timeout."""
+        listener = socket.create_server(("127.0.0.1", 0))
+        accepted: list[socket.socket] = []
+        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        spec = f"mysql://root:{SECRET}@127.0.0.1:{port}/app"
+        started = time.monotonic()
+        try:
+            outcome = run("validate", spec, "--timeout", "1")
+        finally:
+            elapsed = time.monotonic() - started
+            for conn in accepted:
+                conn.close()
+            listener.close()
+        expected = (
+            f"Error: cannot read mysql://root:***@127.0.0.1:{port}/app: timed out: "
+            "Lost connection to MySQL server during query (timed out) (error 2013)" + TIMED_OUT
+        )
+        assert (outcome, elapsed < 15) == ((2, "", expected), True)
+
+    def test_postgresql_table_locked_by_another_connection(self, pg: Server) -> None:
+        """A table another session holds locked: exit 2 after --timeout, not a wait forever."""
+        spec = seeded(pg)
+        started = time.monotonic()
+        with Locked(pg, "evidence_snapshots"):
+            outcome = run("validate", spec, "--timeout", "1")
+        elapsed = time.monotonic() - started
+        expected = (
+            f"Error: cannot read {masked(spec)}: timed out: "
+            "canceling statement due to statement timeout" + TIMED_OUT
+        )
+        assert (outcome, elapsed < 10) == ((2, "", expected), True)
+
+    def test_mariadb_table_locked_by_another_connection(self, my: Server) -> None:
+        """A table another session holds locked: exit 2 after --timeout, not a wait forever."""
+        spec = seeded(my)
+        started = time.monotonic()
+        with Locked(my, "evidence_snapshots"):
+            outcome = run("truth", spec, "--timeout", "1")
+        elapsed = time.monotonic() - started
+        expected = (
+            f"Error: cannot read table evidence_snapshots from {masked(spec)}: timed out: "
+            "Lock wait timeout exceeded; try restarting transaction (error 1205)" + TIMED_OUT
+        )
+        assert (outcome, elapsed < 10) == ((2, "", expected), True)
+
+    @pytest.mark.parametrize("value", ["0", "-1", "nan", "1e9"])
+    def test_timeout_must_be_positive_and_bounded(self, value: str) -> None:
+        """--timeout 0, below, not a number or beyond a day is one line, exit 2."""
+        expected = (
+            "Error: --timeout must be a number of seconds above 0 and at most 86400, "
+            f"got {float(value):g}\n"
+        )
+        assert run("truth", "x.ndjson", "--timeout", value) == (2, "", expected)
+
+
+class TestPermissions:
+    def test_mariadb_table_the_user_may_not_read(self, my: Server) -> None:
+        """A user without SELECT on evidence_snapshots: exit 2, as on PostgreSQL, never
+        "skipped: not in the input"."""
+        spec = seeded(my)
+        database = my.url.database
+        user = f"rc_{secrets.token_hex(4)}"
+        with my.admin.connect() as conn:
+            conn.execute(text(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{SECRET}'"))
+        try:
+            with my.admin.connect() as conn:
+                for table in CONTRACT_TABLES:
+                    if table != "evidence_snapshots":
+                        conn.execute(
+                            text(f"GRANT SELECT ON `{database}`.`{table}` TO '{user}'@'%'")
+                        )
+            limited = make_url(spec).set(username=user, password=SECRET)
+            outcome = run("validate", limited.render_as_string(hide_password=False))
+        finally:
+            with my.admin.connect() as conn:
+                conn.execute(text(f"DROP USER IF EXISTS '{user}'@'%'"))
+        expected = (
+            f"Error: cannot read table evidence_snapshots from "
+            f"mysql://{user}:***@{my.url.host}:{my.url.port}/{database}: permission denied: "
+            f"SELECT command denied to user '{user}'@'127.0.0.1' for table "
+            f"`{database}`.`evidence_snapshots` (error 1142)\n"
+        )
+        assert outcome == (2, "", expected)
+
+
+class TestPgsqlEverywhere:
+    def test_pgsql_url_initialises_seeds_validates_and_answers(self, pg: Server) -> None:
+        """``pgsql://`` works for db init, db seed, validate and truth, shown as written."""
+        spec = pg.spec.replace("postgresql://", "pgsql://", 1)
+        init = run("db", "init", spec)
+        seed = run("db", "seed", spec, "--scenario", "completed")
+        checked = run("validate", spec)
+        answered = run("truth", spec, "--format", "json", "--date", "2026-06-01")
+        reference = run("validate", pg.spec)
+        assert (
+            init[::2],
+            seed[::2],
+            checked,
+            answered[0],
+            json.loads(answered[1])["source"] if answered[0] == 0 else answered,
+        ) == (
+            (0, ""),
+            (0, ""),
+            (0, reference[1].replace("postgresql://", "pgsql://"), ""),
+            0,
+            masked(spec),
+        )

@@ -45,11 +45,25 @@ DEFAULT_TIMEOUT = 30.0
 command line does not import SQLAlchemy to show its help)."""
 
 
+MAX_TIMEOUT = 86400.0
+"""The longest --timeout (a day): anything longer is a mistake, not a wait."""
+
+
+def _check_timeout(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan
+        raise InputError(
+            f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+            f"got {value:g}"
+        )
+    return value
+
+
 def timeout_option(command: _F) -> _F:
     """Give a command that reads databases ``--timeout SECONDS``."""
     return click.option(
         "--timeout",
-        type=click.FloatRange(min=0, min_open=True, max=86400),
+        type=float,
+        callback=_check_timeout,
         default=DEFAULT_TIMEOUT,
         show_default=True,
         help="Seconds any one database wait may last: connecting, a lock, a statement, "

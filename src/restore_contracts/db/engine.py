@@ -33,6 +33,9 @@ from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, SQLITE, Databa
 DEFAULT_TIMEOUT = 30.0
 """Seconds any one wait on a database may last (connecting, a lock, a statement, an answer)."""
 
+ANSWER_MARGIN = 2
+"""Seconds a reading MySQL/MariaDB client waits for an answer beyond the timeout."""
+
 CONNECT_TIMEOUT = DEFAULT_TIMEOUT
 """Seconds to wait for a server before reporting that it cannot be reached (the default)."""
 
@@ -127,8 +130,10 @@ def create_db_engine(
         connect_args = {"connect_timeout": seconds, "charset": "utf8mb4"}
         if read_only:
             connect_args["conv"] = _mysql_text_timestamps()
-            connect_args["read_timeout"] = seconds
-            connect_args["write_timeout"] = seconds
+            # a little longer than the server's own lock timeout, so that its message
+            # (which names the lock) arrives before the client gives up
+            connect_args["read_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
+            connect_args["write_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
     path = url.sqlite_path
     if path is not None:
         file = Path(path)
