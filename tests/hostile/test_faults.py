@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from restore_contracts.cli import cli
 from restore_contracts.db.tables import CONTRACT_TABLES
-from restore_contracts.db.urls import POSTGRESQL, parse_url
+from restore_contracts.db.urls import POSTGRESQL, is_database_url, parse_url
 from restore_contracts.generators import build_scenario
 from restore_contracts.generators.writers import write_worlds
 from tests.db.conftest import MYSQL_ADMIN, PG_ADMIN, Server, _run_database
@@ -176,6 +176,21 @@ class TestUrls:
     ) -> None:
         """Every malformed URL, wherever a URL is taken, is exit 2, its password never shown."""
         assert (2, "", f"Error: {message}\n") == run(*command.split(), spec)
+
+    @pytest.mark.parametrize(
+        ("spec", "expected"),
+        [
+            ("postgresql:/alice:pw@db.example/prod", True),
+            ("mariadb:alice:pw@db.example/prod", True),
+            ("pgsql://db.example/prod", True),
+            ("mysql:exports.ndjson", False),
+            ("C:/exports/restore_runs.ndjson", False),
+            ("notes:/alice@example", False),
+        ],
+    )
+    def test_mistyped_urls_are_urls_not_paths(self, spec: str, expected: bool) -> None:
+        """A known database scheme with a missing slash is a (malformed) URL, never a file."""
+        assert is_database_url(spec) == expected
 
     def test_pgsql_is_laravels_name_for_postgresql(self) -> None:
         """``pgsql://`` (and ``pgsql+psycopg://``) parse as PostgreSQL, shown as written."""

@@ -101,14 +101,20 @@ class _Counted:
 
 
 @click.command()
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of every value.")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of every value and id (0-99999)."
+)
 @click.option(
     "--scenario",
     default="coverage",
     show_default=True,
     help="A catalogue name (see `scenarios`), `coverage` or `random`.",
 )
-@click.option("--count", type=int, help="Worlds for --scenario random or --status (default 10/1).")
+@click.option(
+    "--count",
+    type=int,
+    help="Worlds for --scenario random or --status (default 10/1; at most 9990000).",
+)
 @click.option("--status", help="Random worlds whose run has this status (overrides --scenario).")
 @click.option("--items", type=int, help="Items per run for random worlds (default: realistic mix).")
 @click.option("--locale", default="en_US", show_default=True, help="Faker locale of names.")
