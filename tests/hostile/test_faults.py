@@ -8,6 +8,7 @@ with exit 2 and one line saying what is wrong, a URL's password masked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -444,26 +445,57 @@ class TestDroppedConnection:
 TIMED_OUT = " (--timeout sets how long any one wait may last)\n"
 
 
+class Silent:
+    """A local server that accepts connections and never says anything."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.accepted.append(self.listener.accept()[0])
+
+    def __enter__(self) -> Silent:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.listener.close()
+        for conn in self.accepted:
+            conn.close()
+
+
 class TestTimeouts:
     def test_mariadb_port_that_never_answers(self) -> None:
         """A server that accepts the connection and says nothing: exit 2 after --timeout."""
-        listener = socket.create_server(("127.0.0.1", 0))
-        accepted: list[socket.socket] = []
-        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
-        thread.start()
-        port = listener.getsockname()[1]
-        spec = f"mysql://root:{SECRET}@127.0.0.1:{port}/app"
-        started = time.monotonic()
-        try:
+        with Silent() as server:
+            port = server.port
+            spec = f"mysql://root:{SECRET}@127.0.0.1:{port}/app"
+            started = time.monotonic()
             outcome = run("validate", spec, "--timeout", "1")
-        finally:
             elapsed = time.monotonic() - started
-            for conn in accepted:
-                conn.close()
-            listener.close()
         expected = (
             f"Error: cannot read mysql://root:***@127.0.0.1:{port}/app: timed out: "
             "Lost connection to MySQL server during query (timed out) (error 2013)" + TIMED_OUT
+        )
+        assert (outcome, elapsed < 15) == ((2, "", expected), True)
+
+    @pytest.mark.parametrize(
+        ("command", "action"), [("validate", "cannot read"), ("db init", "cannot initialise")]
+    )
+    def test_postgresql_port_that_never_answers(self, command: str, action: str) -> None:
+        """Reading or writing, a PostgreSQL port that says nothing: exit 2 after --timeout."""
+        with Silent() as server:
+            spec = f"pgsql://alice:{SECRET}@127.0.0.1:{server.port}/app"
+            started = time.monotonic()
+            outcome = run(*command.split(), spec, "--timeout", "1")
+            elapsed = time.monotonic() - started
+        expected = (
+            f"Error: {action} pgsql://alice:***@127.0.0.1:{server.port}/app: timed out: "
+            "connection timeout expired" + TIMED_OUT
         )
         assert (outcome, elapsed < 15) == ((2, "", expected), True)
 

@@ -66,8 +66,8 @@ def timeout_option(command: _F) -> _F:
         callback=_check_timeout,
         default=DEFAULT_TIMEOUT,
         show_default=True,
-        help="Seconds any one database wait may last: connecting, a lock, a statement, "
-        "an answer from the server.",
+        help="Seconds any one database wait may last (reading: connecting, a lock, a "
+        "statement, an answer from the server; writing: connecting).",
     )(command)
 
 
