@@ -525,6 +525,13 @@ class TestTimeouts:
         )
         assert (outcome, elapsed < 10) == ((2, "", expected), True)
 
+    def test_default_timeout_is_thirty_seconds_everywhere(self) -> None:
+        """The command line's default and the engines' default are the same 30 s."""
+        from restore_contracts.cli._context import DEFAULT_TIMEOUT as CLI_DEFAULT
+        from restore_contracts.db.engine import DEFAULT_TIMEOUT, current_timeout
+
+        assert (CLI_DEFAULT, DEFAULT_TIMEOUT, current_timeout()) == (30.0, 30.0, 30.0)
+
     @pytest.mark.parametrize("value", ["0", "-1", "nan", "1e9"])
     def test_timeout_must_be_positive_and_bounded(self, value: str) -> None:
         """--timeout 0, below, not a number or beyond a day is one line, exit 2."""

@@ -145,6 +145,21 @@ class TestOutputIsAnInput:
         message = f"Error: --output {link}: is one of the inputs; write elsewhere\n"
         assert outcome == (2, "", message)
 
+    def test_report_inside_an_input_directory_is_refused(self, export: Path) -> None:
+        """A JSON report written into the directory being validated would be read as an
+        input next time: refused; a text report there is not read and is allowed."""
+        refused = run("validate", str(export), "-o", str(export / "report.json"))
+        allowed = run("validate", str(export), "-o", str(export / "report.txt"))
+        message = (
+            f"Error: --output {export / 'report.json'}: is inside the input directory "
+            f"{export}, where the next run would read it as an input; write elsewhere\n"
+        )
+        assert (refused, allowed[0], (export / "report.json").exists()) == (
+            (2, "", message),
+            0,
+            False,
+        )
+
     def test_report_over_the_baseline_is_refused(self, export: Path, tmp_path: Path) -> None:
         """--output naming the --baseline file would replace the baseline: exit 2."""
         baseline = tmp_path / "baseline.json"

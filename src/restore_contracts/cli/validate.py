@@ -26,7 +26,8 @@ from restore_contracts.validators.catalogue import (
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.progress import ProgressLine
-from restore_contracts.validators.readers import open_sources
+from restore_contracts.validators.readers import SKIPPED, open_sources
+from restore_contracts.validators.readers._common import format_of
 from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
 from restore_contracts.validators.rules import selected_codes, severities
 from restore_contracts.validators.source import Source
@@ -104,11 +105,23 @@ def check_outputs(
         for spec in files:
             if same_file(path, spec):
                 raise InputError(f"{option} {path}: is one of the inputs; write elsewhere")
+            if _read_from(spec, path):
+                raise InputError(
+                    f"{option} {path}: is inside the input directory {spec}, where the next "
+                    "run would read it as an input; write elsewhere"
+                )
         if option == "--output" and baseline is not None and same_file(path, baseline):
             raise InputError(f"{option} {path}: is the --baseline file; write elsewhere")
     written = [path for path in outputs.values() if path is not None]
     if len(written) == 2 and (written[0] == written[1] or same_file(*written)):
         raise InputError(f"--output and --write-baseline name the same file: {written[0]}")
+
+
+def _read_from(directory: Path, path: Path) -> bool:
+    """Whether validating ``directory`` reads a file at ``path`` (a table file inside it)."""
+    if not directory.is_dir() or format_of(path) is None or path.name in SKIPPED:
+        return False
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(directory))
 
 
 def _patterns(values: tuple[str, ...]) -> list[str]:
