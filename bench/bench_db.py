@@ -34,6 +34,7 @@ from restore_contracts.db.reader import DatabaseSource
 from restore_contracts.db.seed import seed_worlds
 from restore_contracts.db.urls import parse_url
 from restore_contracts.generators import build_random
+from restore_contracts.generators.ids import MAX_RANDOM_WORLDS
 from restore_contracts.generators.world import World
 from restore_contracts.validators import ValidationResult, open_source, validate
 from restore_contracts.validators.source import Source
@@ -47,7 +48,7 @@ ADMIN = {
 def worlds_with(rows: int, seed: int) -> Iterator[World]:
     """Random worlds, streamed, until they hold at least ``rows`` rows."""
     total = 0
-    for world in build_random(seed, 10**9):
+    for world in build_random(seed, MAX_RANDOM_WORLDS):
         yield world
         total += sum(len(r) for r in world.tables.values())
         if total >= rows:

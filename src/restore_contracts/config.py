@@ -10,6 +10,7 @@ reading of the application; a team that knows better writes
 from __future__ import annotations
 
 import re
+import stat
 import string
 import tomllib
 from collections.abc import Mapping
@@ -567,6 +568,8 @@ def build_assumptions(
             data[key] = kept
     try:
         return Assumptions.model_validate(data)
+    except RecursionError:
+        raise ConfigError(f"{source}: values nest too deeply") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = ".".join(str(part) for part in error["loc"])
@@ -578,14 +581,39 @@ def build_assumptions(
         raise ConfigError(f"{source}: {key}: {message}") from None
 
 
+MAX_CONFIG_BYTES = 1 << 20
+"""A configuration file larger than this (1 MiB) is refused rather than read."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; anything but a readable, regular, UTF-8 TOML file is one ConfigError.
+
+    A FIFO or a device is refused before it is opened: opening a FIFO nobody
+    writes to would wait forever, and a device can be endless.
+    """
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: configuration larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}: not valid TOML: not UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: values nest too deeply") from None
 
 
 def load_assumptions(path: Path | None = None, *, cwd: Path | None = None) -> Assumptions:

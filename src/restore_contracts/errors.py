@@ -6,6 +6,9 @@ findings, never exceptions.
 
 from __future__ import annotations
 
+import errno
+import re
+
 from restore_contracts.display import clean
 
 MESSAGE_LIMIT = 2000
@@ -31,4 +34,43 @@ class InputError(RestoreContractsError):
     """Input that cannot be read at all (missing file, unknown format, bad option value)."""
 
 
-__all__ = ("ConfigError", "InputError", "RestoreContractsError")
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*:/{0,2}[^\s:/@]*:)[^\s@]+@")
+
+
+def mask_urls(text: str) -> str:
+    """``text`` with the password of anything shaped like ``scheme://user:password@`` masked.
+
+    The last net under every message the command line prints: a URL that could
+    not be parsed (so no :class:`DatabaseUrl` could mask it) still never shows
+    its password, even when the user mistyped it as ``postgresql:/user:pw@host``.
+    """
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EPIPE, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an error the operating system reported: the file, then what went wrong.
+
+    Every file the toolkit writes names itself in its errors; a write error
+    without a name (a full disk, a closed pipe) comes from stdout.
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    if names:
+        return " ".join(f"{' -> '.join(names)}: {reason}".split())
+    if exc.errno in _WRITE_ERRNOS:
+        return " ".join(f"cannot write to stdout: {reason}".split())
+    return " ".join(reason.split())
+
+
+__all__ = (
+    "ConfigError",
+    "InputError",
+    "RestoreContractsError",
+    "mask_urls",
+    "os_error_message",
+)

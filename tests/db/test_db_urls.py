@@ -44,8 +44,8 @@ class TestParseUrl:
         [
             (
                 "oracle://scott:tiger@h/db",
-                "unsupported database 'oracle://'; use one of postgresql://, mysql://, "
-                "mariadb://, sqlite:///path",
+                "unsupported database 'oracle://'; use one of postgresql:// (or pgsql://), "
+                "mysql://, mariadb://, sqlite:///path",
             ),
             (
                 "postgresql+psycopg2://u:pw@h/db",
@@ -65,8 +65,8 @@ class TestParseUrl:
             ("postgresql://u:pw@h", "the database URL names no database: postgresql://u:***@h"),
             (
                 "u:pw@h/db",
-                "not a database URL (no scheme://); use one of postgresql://, mysql://, "
-                "mariadb://, sqlite:///path",
+                "not a database URL (no scheme://); use one of postgresql:// (or pgsql://), "
+                "mysql://, mariadb://, sqlite:///path",
             ),
         ],
     )

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from restore_contracts.generators import build_random, build_scenario
-from restore_contracts.generators.ids import WorldSeeds, world_random
+from restore_contracts.generators.ids import BLOCK_SIZE, BLOCKS_PER_SEED, WorldSeeds, world_random
 from restore_contracts.generators.writers import write_worlds
 
 # Runs `generate` in a fresh interpreter whose clock says another year and whose
@@ -85,10 +85,11 @@ class TestDeterminism:
         write_worlds(build_random(4, 30), "ndjson", tmp_path / "b")
         assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
-    def test_seed_changes_values_not_ids(self) -> None:
-        """Another seed changes names and times but keeps every id (ids are positional)."""
+    def test_seed_changes_values_and_moves_ids_to_its_own_range(self) -> None:
+        """Another seed changes names and times, and moves every id by one seed's id range."""
         one, two = build_scenario("failed", 1), build_scenario("failed", 2)
-        ids = {t: [r["id"] for r in rows] for t, rows in one.tables.items()}
+        shift = BLOCKS_PER_SEED * BLOCK_SIZE
+        ids = {t: [r["id"] + shift for r in rows] for t, rows in one.tables.items()}
         other_ids = {t: [r["id"] for r in rows] for t, rows in two.tables.items()}
         changed = (
             one.rows("backup_sets")[0]["created_at"] != two.rows("backup_sets")[0]["created_at"]

@@ -105,7 +105,9 @@ EXPECTED: dict[str, Callable[[World], list[Place]]] = {
     "RR602": on_first("evidence_snapshots", "/managed_environment_id"),
     "RR603": on_first("evidence_snapshots", "/status"),
     "RR604": on_first("evidence_snapshots", "/completeness_state"),
-    "RR605": lambda w: [("evidence_snapshots", UNKNOWN_ID, 2, "/status")],
+    "RR605": lambda w: [
+        ("evidence_snapshots", max(s["id"] for s in w.rows("evidence_snapshots")) + 1, 2, "/status")
+    ],
     "RR701": on_run("/workspace_id"),
     "RR702": on_run("/managed_environment_id"),
     "RR703": on_run("/managed_environment_id"),

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from restore_contracts.cli import generate as _generate
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli.validate import database_timeout
 from restore_contracts.db.urls import DEFAULT_URL, parse_url
 from restore_contracts.generators import World
 from restore_contracts.generators.api import Generator
@@ -55,12 +56,14 @@ def db() -> None:
 )
 @FOREIGN_KEYS_OPTION
 @WAIT_OPTION
-def init(url: str, force: bool, foreign_keys: bool, wait: float) -> None:
+@timeout_option
+def init(url: str, force: bool, foreign_keys: bool, wait: float, timeout: float) -> None:
     """Create the contract tables (idempotent); never touches tables it did not create."""
     from restore_contracts.db.create import init_database
 
     parsed = parse_url(url)
-    report = init_database(parsed, force=force, foreign_keys=foreign_keys, wait=wait)
+    with database_timeout(timeout):
+        report = init_database(parsed, force=force, foreign_keys=foreign_keys, wait=wait)
     for name in report.created:
         click.echo(f"created  {name}")
     for name in report.replaced:
@@ -139,6 +142,7 @@ def select_worlds(
 )
 @FOREIGN_KEYS_OPTION
 @WAIT_OPTION
+@timeout_option
 @click.pass_context
 def seed(
     ctx: click.Context,
@@ -149,6 +153,7 @@ def seed(
     batch_size: int,
     foreign_keys: bool,
     wait: float,
+    timeout: float,
     **options: Any,
 ) -> None:
     """Insert generated worlds in one transaction (all or nothing), creating the tables first.
@@ -162,17 +167,18 @@ def seed(
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
     # The application's timezone (configuration key ``timezone``, default UTC).
-    timezone = str(getattr(assumptions_from(ctx), "timezone", None) or "UTC")
-    report = seed_worlds(
-        parsed,
-        worlds,
-        batch_size=batch_size,
-        replace=replace,
-        foreign_keys=foreign_keys,
-        into_existing=into_existing,
-        wait=wait,
-        timezone=timezone,
-    )
+    timezone = assumptions_from(ctx).timezone
+    with database_timeout(timeout):
+        report = seed_worlds(
+            parsed,
+            worlds,
+            batch_size=batch_size,
+            replace=replace,
+            foreign_keys=foreign_keys,
+            into_existing=into_existing,
+            wait=wait,
+            timezone=timezone,
+        )
     for table, rows in report.rows.items():
         click.echo(f"{table:<22}{rows:>9}")
     for table, rows in report.not_persisted.items():

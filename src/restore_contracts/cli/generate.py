@@ -58,6 +58,8 @@ def worlds_for(
     is_random = status is not None or scenario == "random"
     if count is not None and not is_random:
         raise InputError("--count applies to --scenario random and --status only")
+    if count is not None and count < 1:
+        raise InputError(f"--count must be at least 1, got {count}")
     if items is not None and not is_random:
         raise InputError("--items applies to --scenario random and --status only")
     if code is not None:
@@ -99,14 +101,20 @@ class _Counted:
 
 
 @click.command()
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of every value.")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of every value and id (0-99999)."
+)
 @click.option(
     "--scenario",
     default="coverage",
     show_default=True,
     help="A catalogue name (see `scenarios`), `coverage` or `random`.",
 )
-@click.option("--count", type=int, help="Worlds for --scenario random or --status (default 10/1).")
+@click.option(
+    "--count",
+    type=int,
+    help="Worlds for --scenario random or --status (default 10/1; at most 9990000).",
+)
 @click.option("--status", help="Random worlds whose run has this status (overrides --scenario).")
 @click.option("--items", type=int, help="Items per run for random worlds (default: realistic mix).")
 @click.option("--locale", default="en_US", show_default=True, help="Faker locale of names.")

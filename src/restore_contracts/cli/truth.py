@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import click
 
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli.validate import check_stdin, closing, database_timeout
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
@@ -42,6 +43,7 @@ from restore_contracts.validators.readers import Limits, open_source, require_co
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date printed in the report (default: today, UTC).",
 )
+@timeout_option
 @click.pass_context
 def truth(
     ctx: click.Context,
@@ -51,12 +53,17 @@ def truth(
     examples: int,
     table: str | None,
     report_date: datetime | None,
+    timeout: float,
 ) -> None:
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
+    check_stdin([source_spec])
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
-    source = open_source(source_spec, table, limits=Limits(assumptions.max_line_bytes))
-    try:
+    limits = Limits(assumptions.max_line_bytes)
+    with (
+        database_timeout(timeout),
+        closing(open_source(source_spec, table, limits=limits)) as source,
+    ):
         require_contract_tables(source)
         rates = hold_rates(source, assumptions)
         report = truth_report(
@@ -67,8 +74,6 @@ def truth(
             examples=examples,
             hold_rates=rates,
         )
-    finally:
-        source.close()
     if fmt == "json":
         click.echo(json_text(report), nl=False)
     else:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
 import orjson
 
-from restore_contracts._io import atomic_write_bytes
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts._io import atomic_write_bytes, same_file
+from restore_contracts.cli._context import DEFAULT_TIMEOUT, assumptions_from, timeout_option
 from restore_contracts.config import Severity
+from restore_contracts.db.urls import is_database_url
 from restore_contracts.errors import InputError
 from restore_contracts.validators.baseline import apply_baseline, load_baseline, write_baseline
 from restore_contracts.validators.catalogue import (
@@ -23,9 +26,18 @@ from restore_contracts.validators.catalogue import (
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.progress import ProgressLine
-from restore_contracts.validators.readers import Limits, open_sources, require_contract_tables
+from restore_contracts.validators.readers import (
+    SKIPPED,
+    Limits,
+    open_sources,
+    require_contract_tables,
+)
+from restore_contracts.validators.readers._common import format_of
 from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
 from restore_contracts.validators.rules import selected_codes, severities
+from restore_contracts.validators.source import Source
+
+STDIN = "-"
 
 
 def _one_of(what: str, valid: list[str]) -> Callable[[click.Context, click.Parameter, str], str]:
@@ -37,6 +49,84 @@ def _one_of(what: str, valid: list[str]) -> Callable[[click.Context, click.Param
         return value
 
     return check
+
+
+@contextlib.contextmanager
+def database_timeout(seconds: float) -> Iterator[None]:
+    """Bound every database wait in the block (SQLAlchemy is imported only when needed)."""
+    if seconds == DEFAULT_TIMEOUT:
+        yield
+        return
+    from restore_contracts.db.engine import database_timeout as bounded
+
+    with bounded(seconds):
+        yield
+
+
+@contextlib.contextmanager
+def closing(source: Source) -> Iterator[Source]:
+    """Close a source when the block ends.
+
+    When reading failed (a dropped connection), closing the same connection
+    fails too; that second error must not replace the first, one-line one
+    with a traceback. When reading succeeded, a failing close is the error.
+    """
+    try:
+        yield source
+    except BaseException:
+        with contextlib.suppress(Exception):
+            source.close()
+        raise
+    source.close()
+
+
+def check_stdin(inputs: Iterable[str]) -> None:
+    """Refuse ``-`` when the process has no stdin (started with it closed), in one line."""
+    if STDIN in inputs and (sys.stdin is None or not _fd_open(0)):
+        raise InputError("cannot read stdin (-): it is closed")
+
+
+def _fd_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def check_outputs(
+    inputs: Iterable[str], outputs: dict[str, Path | None], *, baseline: Path | None = None
+) -> None:
+    """Refuse, before anything is read, a report or baseline that would overwrite an input.
+
+    ``--write-baseline`` may name the ``--baseline`` it updates; ``--output``
+    may not (the report would replace the baseline).
+    """
+    check_stdin(inputs)
+    files = [Path(spec) for spec in inputs if spec != STDIN and not is_database_url(spec)]
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        for spec in files:
+            if same_file(path, spec):
+                raise InputError(f"{option} {path}: is one of the inputs; write elsewhere")
+            if _read_from(spec, path):
+                raise InputError(
+                    f"{option} {path}: is inside the input directory {spec}, where the next "
+                    "run would read it as an input; write elsewhere"
+                )
+        if option == "--output" and baseline is not None and same_file(path, baseline):
+            raise InputError(f"{option} {path}: is the --baseline file; write elsewhere")
+    written = [path for path in outputs.values() if path is not None]
+    if len(written) == 2 and (written[0] == written[1] or same_file(*written)):
+        raise InputError(f"--output and --write-baseline name the same file: {written[0]}")
+
+
+def _read_from(directory: Path, path: Path) -> bool:
+    """Whether validating ``directory`` reads a file at ``path`` (a table file inside it)."""
+    if not directory.is_dir() or format_of(path) is None or path.name in SKIPPED:
+        return False
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(directory))
 
 
 def _patterns(values: tuple[str, ...]) -> list[str]:
@@ -97,6 +187,7 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Colour the text report (default: when stdout is a terminal).",
 )
+@timeout_option
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -112,6 +203,7 @@ def validate(
     max_examples: int,
     progress: bool | None,
     color: bool | None,
+    timeout: float,
 ) -> None:
     """Validate exports (files, directories, - for stdin) against the contracts and rules.
 
@@ -119,18 +211,24 @@ def validate(
     the input or the options cannot be used.
     """
     assumptions = assumptions_from(ctx)
+    check_outputs(
+        inputs,
+        {"--output": output, "--write-baseline": write_baseline_file},
+        baseline=baseline,
+    )
     codes = selected_codes(_patterns(select), _patterns(ignore))
     accepted = load_baseline(baseline) if baseline is not None else None
-    source = open_sources(list(inputs), table, limits=Limits(assumptions.max_line_bytes))
-    show_progress = progress if progress is not None else sys.stderr.isatty()
-    line = ProgressLine(source, sys.stderr) if show_progress else None
-    try:
-        require_contract_tables(source)
-        result = Engine(assumptions, codes=codes, progress=line).run(source)
-    finally:
-        source.close()
-        if line is not None:
-            line.done()
+    with database_timeout(timeout):
+        source = open_sources(list(inputs), table, limits=Limits(assumptions.max_line_bytes))
+        show_progress = progress if progress is not None else sys.stderr.isatty()
+        line = ProgressLine(source, sys.stderr) if show_progress else None
+        try:
+            with closing(source):
+                require_contract_tables(source)
+                result = Engine(assumptions, codes=codes, progress=line).run(source)
+        finally:
+            if line is not None:
+                line.done()
     if write_baseline_file is not None:
         write_baseline(write_baseline_file, result.findings)
     if accepted is not None:
@@ -202,4 +300,11 @@ def rules(
         click.echo(text, nl=False)
 
 
-__all__ = ("rules", "validate")
+__all__ = (
+    "check_outputs",
+    "check_stdin",
+    "closing",
+    "database_timeout",
+    "rules",
+    "validate",
+)

@@ -40,6 +40,14 @@ _PG_CATEGORIES = {
     "22P02": "invalid value",
     "22007": "invalid value",
     "22008": "invalid value",
+    "55P03": "timed out",
+    "57014": "timed out",
+    "57P01": "connection lost",
+    "57P02": "connection lost",
+    "57P03": "cannot connect",
+    "08000": "connection lost",
+    "08003": "connection lost",
+    "08006": "connection lost",
 }
 """PostgreSQL SQLSTATE -> category."""
 
@@ -52,7 +60,12 @@ _MYSQL_CATEGORIES = {
     1049: "cannot connect",
     2002: "cannot connect",
     2003: "cannot connect",
-    2013: "cannot connect",
+    2013: "connection lost",
+    2006: "connection lost",
+    1927: "connection lost",
+    1205: "timed out",
+    1969: "timed out",
+    3024: "timed out",
     1792: "refused in a read-only transaction",
     1048: "missing value",
     1364: "missing value",
@@ -86,7 +99,12 @@ def _describe(orig: BaseException) -> tuple[str, str]:
     args: tuple[Any, ...] = getattr(orig, "args", ())
     if len(args) >= 2 and isinstance(args[0], int):
         category = _MYSQL_CATEGORIES.get(args[0], "database error")
-        return category, f"{_first_line(str(args[1]))} (error {args[0]})"
+        text = _first_line(str(args[1]))
+        if "timed out" in text:  # PyMySQL's socket timeouts: the server did not answer
+            category = "timed out"
+        elif args[0] == 2013 and "initial communication packet" in text:
+            category = "cannot connect"
+        return category, f"{text} (error {args[0]})"
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):
         return _PG_CATEGORIES.get(sqlstate, "database error"), _first_line(str(orig))
@@ -96,6 +114,10 @@ def _describe(orig: BaseException) -> tuple[str, str]:
             if needle in message:
                 return category, message
         return "database error", message
+    if "timeout expired" in message or "timed out" in message:
+        return "timed out", message
+    if "server closed the connection" in message or "consuming input failed" in message:
+        return "connection lost", message
     if message.startswith("connection failed") or "connect" in type(orig).__name__.lower():
         return "cannot connect", message
     return "database error", message or type(orig).__name__
@@ -119,6 +141,8 @@ def translate(exc: BaseException, url: DatabaseUrl, action: str) -> DatabaseErro
         category, message = "database error", _first_line(str(exc).split("(Background", 1)[0])
     else:
         category, message = _describe(exc)
+    if category == "timed out":
+        message += " (--timeout sets how long any one wait may last)"
     return DatabaseError(url.mask(f"{action} {url.masked}: {category}: {message}"))
 
 

@@ -40,9 +40,10 @@ import orjson
 from sqlalchemy import JSON, Connection, DateTime, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, Inspector
+from sqlalchemy.exc import DBAPIError
 
-from restore_contracts.db.engine import create_db_engine
-from restore_contracts.db.errors import DatabaseError, database_errors
+from restore_contracts.db.engine import create_db_engine, current_timeout, session_timeouts
+from restore_contracts.db.errors import DatabaseError, database_errors, translate
 from restore_contracts.db.tables import CONTRACT_TABLES, METADATA, ColumnKind
 from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
 from restore_contracts.validators.source import Record
@@ -52,6 +53,8 @@ FETCH_SIZE = 1000
 
 KNOWN_TABLES: tuple[str, ...] = (*CONTRACT_TABLES, "restore_run_proofs")
 """Tables the validators read: the contract tables and the exported derived view."""
+
+_MYSQL_NO_SUCH_TABLE = 1146
 
 _NATIVE = frozenset({str, int, float, bool, type(None), dict, list})
 
@@ -253,9 +256,13 @@ class _Stream:
 class DatabaseSource:
     """The ``Source`` of a database URL; ``name`` is the URL with its password masked."""
 
-    def __init__(self, url: DatabaseUrl | str, *, fetch_size: int = FETCH_SIZE) -> None:
+    def __init__(
+        self, url: DatabaseUrl | str, *, fetch_size: int = FETCH_SIZE, timeout: float | None = None
+    ) -> None:
         self._url = parse_url(url) if isinstance(url, str) else url
         self._fetch_size = fetch_size
+        self._timeout = current_timeout() if timeout is None else timeout
+        """Seconds any one wait may last (connect, lock, statement, answer)."""
         self._engine: Engine | None = None
         self._idle: list[Connection] = []
         self._connections: list[Connection] = []
@@ -282,14 +289,19 @@ class DatabaseSource:
         if self._idle:
             return self._idle.pop()
         if self._engine is None:
-            self._engine = create_db_engine(self._url, read_only=True)
+            self._engine = create_db_engine(self._url, read_only=True, timeout=self._timeout)
         with database_errors(self._url, "cannot read"):
             conn = self._engine.connect()
             self._connections.append(conn)
             backend = self._url.backend
+            bounds = session_timeouts(backend.name, self._timeout)
             if backend is POSTGRESQL:
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                for statement in bounds:
+                    conn.exec_driver_sql(statement)
             elif backend in (MYSQL, MARIADB):
+                for statement in bounds:
+                    conn.exec_driver_sql(statement)
                 conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
         return conn
 
@@ -307,12 +319,38 @@ class DatabaseSource:
                 present = set(inspector.get_table_names())
                 if self._url.backend is POSTGRESQL:
                     self._remember_columns(inspector, [t for t in KNOWN_TABLES if t in present])
+            if self._url.backend in (MYSQL, MARIADB):
+                present |= self._hidden_tables(
+                    conn, [t for t in CONTRACT_TABLES if t not in present]
+                )
         finally:
             self._idle.append(conn)
         if "restore_runs" not in present:
             raise DatabaseError(f"cannot read {self.name}: missing table: restore_runs")
         self._present = [name for name in KNOWN_TABLES if name in present]
         return list(self._present)
+
+    def _hidden_tables(self, conn: Connection, unlisted: list[str]) -> set[str]:
+        """MySQL/MariaDB list only the tables the user may read: ask for each contract table
+        not listed. Absent is absent; "SELECT denied" is an error (exit 2), as PostgreSQL's
+        permission denied is, never a table silently "not in the input".
+
+        The server answers "denied" for a table that does not exist too, so a user
+        with table-level grants learns to grant SELECT on every contract table (an
+        application database has them all).
+        """
+        found = set()
+        for table in unlisted:
+            quoted = conn.dialect.identifier_preparer.quote(table)
+            try:
+                conn.exec_driver_sql(f"SELECT 1 FROM {quoted} LIMIT 0").close()
+            except DBAPIError as exc:
+                args = getattr(exc.orig, "args", ())
+                if args and args[0] == _MYSQL_NO_SUCH_TABLE:
+                    continue
+                raise translate(exc, self._url, f"cannot read table {table} from") from None
+            found.add(table)
+        return found
 
     def records(self, table: str) -> Iterator[Record]:
         """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""

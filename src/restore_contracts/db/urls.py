@@ -1,7 +1,7 @@
 """Database URLs: which databases the toolkit speaks to, through which driver, and masking.
 
-Users write the URLs they know (``postgresql://``, ``mysql://``,
-``sqlite:///path``); each maps to the one driver the toolkit supports for that
+Users write the URLs they know (``postgresql://``, Laravel's ``pgsql://``,
+``mysql://``, ``sqlite:///path``); each maps to the one driver the toolkit supports for that
 database (psycopg 3, PyMySQL, the standard library's sqlite3). A password is
 never shown: every URL and every message that could carry one goes through
 :func:`mask` first.
@@ -52,6 +52,8 @@ _SCHEMES: dict[str, Backend] = {
     "postgresql": POSTGRESQL,
     "postgresql+psycopg": POSTGRESQL,
     "postgres": POSTGRESQL,
+    "pgsql": POSTGRESQL,
+    "pgsql+psycopg": POSTGRESQL,
     "mysql": MYSQL,
     "mysql+pymysql": MYSQL,
     "mariadb": MARIADB,
@@ -59,9 +61,18 @@ _SCHEMES: dict[str, Backend] = {
     "sqlite": SQLITE,
     "sqlite+pysqlite": SQLITE,
 }
-"""Accepted URL schemes -> backend: a bare database name means the toolkit's driver for it."""
+"""Accepted URL schemes -> backend: a bare database name means the toolkit's driver for it.
+``pgsql`` is Laravel's name for the PostgreSQL driver (``DB_CONNECTION=pgsql``)."""
 
-SUPPORTED = "postgresql://, mysql://, mariadb://, sqlite:///path"
+SUPPORTED = "postgresql:// (or pgsql://), mysql://, mariadb://, sqlite:///path"
+
+_DIALECTS = {"postgresql": "postgresql", "postgres": "postgresql", "pgsql": "postgresql"}
+_DIALECTS.update({name: name for name in ("mysql", "mariadb", "sqlite")})
+"""Database names a scheme can start with -> the scheme to suggest when its driver is not ours."""
+
+_MISTYPED_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):(?!//)(?=/|[^/]*@)")
+"""A known database scheme followed by ``:`` and not ``//`` (``postgresql:/u:pw@host``):
+a mistyped URL, never a file name to look for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +118,23 @@ class DatabaseUrl:
 
 
 def is_database_url(spec: str) -> bool:
-    """Whether an input spec is a URL (``scheme://...``) rather than a path or ``-``."""
-    return bool(_SCHEME_RE.match(spec))
+    """Whether an input spec is a URL (``scheme://...``) rather than a path or ``-``.
+
+    A known database scheme with one slash or none (``postgresql:/u:pw@host``)
+    counts as a URL too, so that it is refused as a malformed URL (password
+    masked) instead of being looked for as a file.
+    """
+    if _SCHEME_RE.match(spec):
+        return True
+    mistyped = _MISTYPED_RE.match(spec)
+    return mistyped is not None and mistyped["scheme"].split("+", 1)[0].lower() in _DIALECTS
+
+
+def _mask_raw(text: str) -> str:
+    """An unparsed URL with anything between ``user:`` and ``@`` masked (for messages)."""
+    from restore_contracts.errors import mask_urls
+
+    return mask_urls(text)
 
 
 def parse_url(spec: str | None) -> DatabaseUrl:
@@ -120,10 +146,18 @@ def parse_url(spec: str | None) -> DatabaseUrl:
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     backend = _SCHEMES.get(scheme)
     if backend is None:
+        if not scheme and is_database_url(text):
+            mistyped = _MISTYPED_RE.match(text)
+            assert mistyped is not None  # a URL without :// is a mistyped one
+            written = mistyped["scheme"]
+            raise InputError(
+                f"not a valid database URL: {_mask_raw(text)!r} needs '//' after "
+                f"'{written}:' ({written}://user@host/database)"
+            )
         if not scheme:
             raise InputError(f"not a database URL (no scheme://); use one of {SUPPORTED}")
-        dialect = scheme.split("+", 1)[0]
-        if dialect in {"postgresql", "mysql", "mariadb", "sqlite"}:
+        dialect = _DIALECTS.get(scheme.split("+", 1)[0])
+        if dialect is not None and "+" in scheme:
             raise InputError(
                 f"database driver {scheme.split('+', 1)[1]!r} is not supported; "
                 f"use {dialect}:// (the toolkit uses {_SCHEMES[dialect].module})"
@@ -133,6 +167,12 @@ def parse_url(spec: str | None) -> DatabaseUrl:
         url = make_url(text)
     except ArgumentError:
         raise InputError(f"not a valid database URL (scheme {scheme}://)") from None
+    except ValueError:  # SQLAlchemy reads the port as it parses
+        raise InputError(
+            f"not a valid database URL (scheme {scheme}://): the port is not a number "
+            "(an IPv6 address is written [::1]:5432; a ':' in a password is written %3A)"
+        ) from None
+    _check_address(url, scheme)
     parsed = DatabaseUrl(url.set(drivername=backend.drivername), backend, url.drivername)
     if backend is SQLITE and not url.database:
         raise InputError(
@@ -141,6 +181,26 @@ def parse_url(spec: str | None) -> DatabaseUrl:
     if backend is not SQLITE and not url.database:
         raise InputError(f"the database URL names no database: {parsed}")
     return parsed
+
+
+def _check_address(url: URL, scheme: str) -> None:
+    """Refuse a host or port that cannot be what the user meant, without echoing either:
+    a stray ``@`` or ``:`` may be part of the password."""
+    where = f"not a valid database URL (scheme {scheme}://)"
+    host = url.host or ""
+    if "@" in host:
+        raise InputError(f"{where}: '@' appears more than once; write '@' in a password as %40")
+    if host.startswith("[") or host.endswith("]") or "/" in host:
+        raise InputError(f"{where}: the host is malformed (an IPv6 address is written [::1])")
+    try:
+        port = url.port
+    except ValueError:
+        raise InputError(
+            f"{where}: the port is not a number (an IPv6 address is written [::1]:5432; "
+            "a ':' in a password is written %3A)"
+        ) from None
+    if port is not None and not 1 <= port <= 65535:
+        raise InputError(f"{where}: the port must be between 1 and 65535, got {port}")
 
 
 __all__ = (

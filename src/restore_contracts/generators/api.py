@@ -22,6 +22,9 @@ from restore_contracts.generators.ids import (
     MAX_ITEMS,
     RANDOM_BLOCK_BASE,
     WorldSeeds,
+    check_count,
+    check_seed,
+    world_block,
     world_random,
 )
 from restore_contracts.generators.pools import check_locale, pools_for
@@ -60,7 +63,7 @@ class Generator:
         anchor: Anchor = None,
         assumptions: Assumptions | None = None,
     ) -> None:
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.locale = check_locale(locale)
         self.anchor = parse_anchor(anchor)
         self.assumptions = assumptions or Assumptions()
@@ -72,7 +75,8 @@ class Generator:
         scenario = scenario_named(name)
         scenario.spec.check()
         rng = world_random(self.seed, name, 0)
-        world = self.builder.build(name, scenario.block, rng, scenario.spec)
+        world = self.builder.build(name, world_block(self.seed, scenario.block), rng, scenario.spec)
+        world.seed = self.seed
         world.covers = derive_covers(world, self.assumptions)
         return world
 
@@ -84,22 +88,32 @@ class Generator:
         items: int | None = None,
         status: str | None = None,
     ) -> Iterator[World]:
-        """``count`` random worlds (indexes ``start``...), streamed one at a time."""
-        if count < 0 or start < 0:
-            raise InputError("--count and the start index must not be negative")
+        """``count`` random worlds (indexes ``start``...), streamed one at a time.
+
+        The arguments are checked here, when the stream is made, not when its
+        first world is drawn: a refusal comes before anything is written.
+        """
+        check_count(count, start)
         if items is not None and not 1 <= items <= MAX_ITEMS:
             raise InputError(f"items per run must be between 1 and {MAX_ITEMS}, got {items}")
         if status is not None:
             check_status(status)
+        return self._random(count, start, items, status)
+
+    def _random(
+        self, count: int, start: int, items: int | None, status: str | None
+    ) -> Iterator[World]:
         specs = RandomSpecs(self.anchor, items=items, status=status)
         label = "random" if status is None else f"status:{status}"
         prefix = "random" if status is None else status
         build = self.builder.build_keyed
         covers = self._covers.covers_by_key
         seeds = WorldSeeds(self.seed, label).random
+        first = world_block(self.seed, RANDOM_BLOCK_BASE)
         for index in range(start, start + count):
             rng = seeds(index)
-            world, key = build(f"{prefix}-{index}", RANDOM_BLOCK_BASE + index, rng, specs.draw(rng))
+            world, key = build(f"{prefix}-{index}", first + index, rng, specs.draw(rng))
+            world.seed = self.seed
             world.covers = covers(world, key)
             yield world
 

@@ -28,6 +28,9 @@ class World:
     )
     covers: dict[str, list[str]] = field(default_factory=dict)
     """Facet -> values covered, e.g. ``{"status": ["failed"], "attention": ["failed"]}``."""
+    seed: int | None = None
+    """The seed the world was built with (None: assembled by hand or merged); with the
+    name it tells worlds apart, e.g. in file names."""
 
     def rows(self, table: str) -> list[Row]:
         """The rows of one table (an empty list for a table the world has none of)."""
@@ -46,6 +49,7 @@ class World:
             name=name or self.name,
             tables=copy.deepcopy(self.tables),
             covers=copy.deepcopy(self.covers),
+            seed=self.seed,
         )
 
 

@@ -26,6 +26,7 @@ from restore_contracts.config import Assumptions
 from restore_contracts.contracts import TABLE_MODELS, RestoreRunProof
 from restore_contracts.errors import InputError
 from restore_contracts.generators.covers import proof_rows
+from restore_contracts.generators.ids import DEFAULT_SEED
 from restore_contracts.generators.world import Row, World
 
 FORMATS = ("json", "ndjson", "csv", "sql")
@@ -228,6 +229,34 @@ def _safe_name(name: str) -> str:
     return "".join("_" if c in "/\\:\0" else c for c in name) or "world"
 
 
+def world_file_stem(world: World) -> str:
+    """The file name (without suffix) of a world written as JSON: its name, and its seed
+    unless that is the default one, so worlds of one scenario with different seeds never
+    share a file (``failed.json``, ``failed.seed-2.json``)."""
+    stem = _safe_name(world.name)
+    if world.seed is None or world.seed == DEFAULT_SEED:
+        return stem
+    return f"{stem}.seed-{world.seed}"
+
+
+@contextlib.contextmanager
+def _directory_for_run(directory: Path) -> Iterator[None]:
+    """Remove the directories this run created if it fails before they hold anything:
+    a refused run leaves nothing behind, not even an empty directory."""
+    missing = []
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    try:
+        yield
+    except BaseException:
+        for created in missing:  # deepest first
+            with contextlib.suppress(OSError):
+                created.rmdir()  # only succeeds while empty
+        raise
+
+
 @contextlib.contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while rows stream through.
@@ -299,6 +328,17 @@ def _write_worlds(
     directory = Path(out)
     if directory.exists() and not directory.is_dir():
         raise InputError(f"--out {directory}: exists and is not a directory")
+    with _directory_for_run(directory):
+        return _write_files(stream, fmt, selected, sql_dialect, directory)
+
+
+def _write_files(
+    stream: Iterator[tuple[World, dict[str, list[Row]]]],
+    fmt: str,
+    selected: list[str],
+    sql_dialect: str | None,
+    directory: Path,
+) -> list[Path]:
     if fmt == "json":
         return _write_json_files(stream, selected, directory)
     if fmt == "sql":
@@ -397,13 +437,28 @@ def _json_document(rows_by_table: dict[str, list[Row]], tables: list[str]) -> by
 def _write_json_files(
     stream: Iterator[tuple[World, dict[str, list[Row]]]], tables: list[str], directory: Path
 ) -> list[Path]:
-    paths = []
+    paths: list[Path] = []
+    written: dict[str, str] = {}
+    """File name -> the world written there: a path is never written twice in one run."""
     for world, rows_by_table in stream:
-        path = directory / f"{_safe_name(world.name)}.json"
+        name = f"{world_file_stem(world)}.json"
+        path = directory / name
+        earlier = written.get(name)
+        if earlier is not None:
+            raise InputError(
+                f"two worlds would be written to {path}: {earlier} and "
+                f"{_describe(world)}; give each world its own name or seed"
+            )
+        written[name] = _describe(world)
         with atomic_writer(path) as handle:
             handle.write(_json_document(rows_by_table, tables))
         paths.append(path)
     return paths
+
+
+def _describe(world: World) -> str:
+    seed = "no seed" if world.seed is None else f"seed {world.seed}"
+    return f"world {world.name!r} ({seed})"
 
 
 def _write_stdout(
@@ -451,5 +506,6 @@ __all__ = (
     "sql_inserts",
     "sql_literal",
     "table_columns",
+    "world_file_stem",
     "write_worlds",
 )
