@@ -29,7 +29,7 @@ TIMESTAMP_MESSAGE = (
 
 
 def _tables() -> dict[str, list[dict[str, Any]]]:
-    world = build_scenario("completed", 20260301)
+    world = build_scenario("completed", 1)
     copied: dict[str, list[dict[str, Any]]] = json.loads(json.dumps(world.tables))
     return copied
 

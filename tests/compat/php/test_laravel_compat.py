@@ -221,7 +221,6 @@ def test_an_api_resource_collection_is_read_with_table(laravel: LaravelApp) -> N
     assert as_resource == validated(f"{ndjson}/restore_runs.ndjson")
 
 
-@pytest.mark.xfail(strict=True, reason="needs pgsql:// (Laravel's driver name) as an alias")
 def test_laravels_pgsql_driver_name_reads_the_same_database(
     request: pytest.FixtureRequest, php: str, tmp_path: Path
 ) -> None:
