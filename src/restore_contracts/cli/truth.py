@@ -10,7 +10,9 @@ from restore_contracts.cli._context import assumptions_from
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
+from restore_contracts.truth.charts import require_matplotlib
 from restore_contracts.truth.holds import hold_rates
+from restore_contracts.truth.page import render_html
 from restore_contracts.validators.readers import open_source
 
 
@@ -19,9 +21,10 @@ from restore_contracts.validators.readers import open_source
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(["markdown", "json", "html"]),
     default="markdown",
     show_default=True,
+    help="html: one self-contained page with charts (needs the [html] extra).",
 )
 @click.option(
     "--evidence-policy",
@@ -55,6 +58,8 @@ def truth(
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
+    if fmt == "html":
+        require_matplotlib()
     source = open_source(source_spec, table)
     try:
         rates = hold_rates(source, assumptions)
@@ -70,6 +75,8 @@ def truth(
         source.close()
     if fmt == "json":
         click.echo(json_text(report), nl=False)
+    elif fmt == "html":
+        click.echo(render_html(report), nl=False)
     else:
         click.echo(render_markdown(report), nl=False)
 
