@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 LABEL = 40
 """Characters of a data-derived label drawn on a chart; the tables show the whole value."""
 MAX_BARS = 30
-"""Bars drawn in one chart; more values are summed into one "other" bar (the table lists all)."""
+"""Bars drawn in a distribution chart, whose values come from the data; more are summed into
+one "other" bar (the table lists all). Rules, vocabularies and statuses are fixed lists."""
 MAX_MONTHS = 60
 """Months drawn in the coverage chart (the latest ones; the table lists all)."""
 
@@ -177,7 +178,7 @@ def _counts(axes: Axes, items: list[tuple[str, int]], unit: str) -> None:
     positions = list(range(len(items)))
     bars = axes.barh(positions, [n for _, n in items], color=_BLUE)
     axes.set_yticks(positions, names)
-    axes.invert_yaxis()
+    axes.set_ylim(len(items) - 0.5, -0.5)  # first item on top, no empty band
     axes.bar_label(bars, labels=[str(n) for _, n in items], padding=3)
     axes.set_xlabel(unit)
     axes.margins(x=0.12)
@@ -188,7 +189,7 @@ def _shares(axes: Axes, items: list[tuple[str, float | None, str]], unit: str) -
     positions = list(range(len(items)))
     bars = axes.barh(positions, [0.0 if s is None else s * 100 for _, s, _ in items], color=_BLUE)
     axes.set_yticks(positions, [name for name, _, _ in items])
-    axes.invert_yaxis()
+    axes.set_ylim(len(items) - 0.5, -0.5)  # first item on top, no empty band
     axes.bar_label(bars, labels=[text for _, _, text in items], padding=3)
     axes.set_xlim(0, 135)
     axes.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
@@ -241,7 +242,7 @@ def _evidence(answer: dict[str, Any], prefix: str) -> list[Chart]:
     caption = "Executed runs with an operation run that have linked evidence, by status"
     items = [
         (label(status), v["share"], f"{v['with_evidence']} of {v['runs']} ({percent(v['share'])})")
-        for status, v in list(by_status.items())[:MAX_BARS]
+        for status, v in by_status.items()
     ]
     figure, axes = _figure(len(items))
     _shares(axes, items, "share with evidence")
@@ -250,7 +251,7 @@ def _evidence(answer: dict[str, Any], prefix: str) -> list[Chart]:
 
 def _holds(answer: dict[str, Any], prefix: str) -> list[Chart]:
     rules = answer.get("rules") or []
-    if not rules:
+    if not any(rule["applied"] for rule in rules):
         return []
     caption = "Rows where each assumed rule held"
     items = [
@@ -261,7 +262,7 @@ def _holds(answer: dict[str, Any], prefix: str) -> list[Chart]:
             if "skipped" in rule or not rule["applied"]
             else f"{rule['held']} of {rule['applied']} ({percent(rule['share'])})",
         )
-        for rule in rules[:MAX_BARS]
+        for rule in rules
     ]
     figure, axes = _figure(len(items))
     _shares(axes, items, "share held")
@@ -270,7 +271,7 @@ def _holds(answer: dict[str, Any], prefix: str) -> list[Chart]:
 
 def _vocabularies(answer: dict[str, Any], prefix: str) -> list[Chart]:
     entries = answer.get("vocabularies") or []
-    if not entries:
+    if not any(entry["values"] for entry in entries):
         return []
     caption = "Values inside each assumed vocabulary"
     items = [
@@ -283,7 +284,7 @@ def _vocabularies(answer: dict[str, Any], prefix: str) -> list[Chart]:
             if not entry["values"]
             else f"{entry['inside']} of {entry['values']} ({percent(entry['share'])})",
         )
-        for entry in entries[:MAX_BARS]
+        for entry in entries
     ]
     figure, axes = _figure(len(items))
     _shares(axes, items, "share inside")

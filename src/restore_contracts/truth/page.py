@@ -65,8 +65,9 @@ _BOLD = re.compile(r"^(Verdict: )?\*\*(.+?)\*\*")
 _HEADING_KEY = re.compile(r"\(`([a-z_]+)`\)$")
 
 
-def _inline(text: str) -> str:
-    """One line of the Markdown as HTML: code spans, a leading bold, the rest escaped text."""
+def _inline(text: str, *, lead: bool = False) -> str:
+    """A line or cell of the Markdown as HTML: code spans, the rest escaped text; with
+    ``lead`` (a paragraph: its start is the renderer's, never data) also a leading bold."""
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: the last one is text
         parts[-2:] = [parts[-2] + "`" + parts[-1]]
@@ -75,7 +76,7 @@ def _inline(text: str) -> str:
         if index % 2:
             html.append(f"<code>{escape(part)}</code>")
             continue
-        bold = _BOLD.match(part) if index == 0 else None
+        bold = _BOLD.match(part) if lead and index == 0 else None
         if bold is not None:
             html.append(escape(bold.group(1) or ""))
             html.append(f"<strong>{escape(bold.group(2))}</strong>")
@@ -146,7 +147,7 @@ def _body(markdown: str, charts: dict[str, list[Chart]]) -> list[str]:
         elif line == "_(no rows)_":
             html.append('<p class="empty"><em>(no rows)</em></p>')
         elif line:
-            html.append(f"<p>{_inline(line)}</p>")
+            html.append(f"<p>{_inline(line, lead=True)}</p>")
         index += 1
     html += _figures(pending)
     return html
@@ -156,7 +157,9 @@ def render_html(report: dict[str, Any], *, limit: int = LIMIT) -> str:
     """The report as one HTML page: the Markdown report's sections and figures, with charts."""
     markdown = render_markdown(report, limit=limit)
     charts = draw_charts(report)
-    title = escape(f"Truth report: {clean(report['source'], limit)} ({report['date']})")
+    title = escape(
+        f"Truth report: {clean(report['source'], limit)} ({clean(report['date'], limit)})"
+    )
     return "\n".join(
         [
             "<!DOCTYPE html>",
