@@ -100,8 +100,7 @@ def rewritten(report: dict[str, Any], texts: tuple[str, ...]) -> dict[str, Any]:
     return report
 
 
-@pytest.fixture(scope="module")
-def reports() -> tuple[dict[str, Any], dict[str, Any]]:
+def twins() -> tuple[dict[str, Any], dict[str, Any]]:
     """The hand-built dataset's report with made-up hold rates rewritten with plain words,
     and its hostile twin of the same shape."""
     report = truth_report(
@@ -119,6 +118,18 @@ def reports() -> tuple[dict[str, Any], dict[str, Any]]:
         },
     ]
     return rewritten(report, ("plain",)), rewritten(report, HOSTILE)
+
+
+@pytest.fixture(scope="module")
+def reports() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plain and the hostile report."""
+    return twins()
+
+
+@pytest.fixture(scope="module")
+def pages(reports: tuple[dict[str, Any], dict[str, Any]]) -> tuple[str, str]:
+    """The plain and the hostile page."""
+    return render_html(reports[0]), render_html(reports[1])
 
 
 def structure(page: str) -> tuple[Counter[str], Counter[tuple[str, str, str]], set[str], set[str]]:
@@ -141,21 +152,17 @@ def structure(page: str) -> tuple[Counter[str], Counter[tuple[str, str, str]], s
 
 
 class TestHostileHtml:
-    def test_data_never_becomes_an_element_or_an_attribute(
-        self, reports: tuple[dict[str, Any], dict[str, Any]]
-    ) -> None:
+    def test_data_never_becomes_an_element_or_an_attribute(self, pages: tuple[str, str]) -> None:
         """The hostile page has exactly the elements and attributes of the ordinary one."""
-        ordinary, bad = (structure(render_html(r)) for r in reports)
+        ordinary, bad = (structure(page) for page in pages)
         assert ordinary == bad
         expected = (True, SVG_TAGS, True)
         assert expected == (set(bad[0]) <= SAFE_TAGS, bad[2], bad[3] <= SVG_ATTRIBUTES)
 
-    def test_no_raw_markup_or_control_character_in_the_bytes(
-        self, reports: tuple[dict[str, Any], dict[str, Any]]
-    ) -> None:
+    def test_no_raw_markup_or_control_character_in_the_bytes(self, pages: tuple[str, str]) -> None:
         """The bytes carry no script, one style element, no control character and no raw
         data-derived '<' (every hostile string is escaped)."""
-        page = render_html(reports[1])
+        page = pages[1]
         lowered = page.lower()
         found = (
             lowered.count("<script"),
@@ -170,11 +177,12 @@ class TestHostileHtml:
         assert expected == found
 
     def test_values_are_shown_escaped_and_bounded(
-        self, reports: tuple[dict[str, Any], dict[str, Any]]
+        self, reports: tuple[dict[str, Any], dict[str, Any]], pages: tuple[str, str]
     ) -> None:
         """The source shows as clean() text in the title and header; the page stays small."""
         report = reports[1]
-        doc = lxml.html.document_fromstring(render_html(report))
+        page = pages[1]
+        doc = lxml.html.document_fromstring(page)
         source = clean(report["source"])
         expected = (
             f"Truth report: {source} ({clean(report['date'])})",
@@ -182,7 +190,6 @@ class TestHostileHtml:
             True,
         )
         items = [li.text_content() for li in doc.iter("li")]
-        page = render_html(report)
         assert expected == (doc.findtext("head/title"), items[1], len(page) < 1_500_000)
 
     def test_hostile_labels_draw_without_warnings(

@@ -21,6 +21,7 @@ from restore_contracts.config import Assumptions
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.page import CSP, render_html
 
+from .conftest import Rendered
 from .test_truth_known import MemorySource, dataset
 
 CAPTIONS = {
@@ -39,30 +40,6 @@ def known_report() -> dict[str, Any]:
     return truth_report(
         MemorySource(dataset()), Assumptions(), report_date=date(2026, 11, 28), examples=2
     )
-
-
-@pytest.fixture(scope="module")
-def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Forty random worlds as NDJSON, enough for every chart to have bars."""
-    out = tmp_path_factory.mktemp("html") / "export"
-    result = CliRunner().invoke(
-        cli,
-        [
-            *("generate", "--scenario", "random", "--count", "40", "--seed", "7"),
-            *("--format", "ndjson", "--out", str(out)),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def truth(export: Path, fmt: str) -> str:
-    """`restore-contracts truth EXPORT --format FMT` with a fixed date."""
-    result = CliRunner().invoke(
-        cli, ["truth", str(export), "--format", fmt, "--date", "2026-11-30"]
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def markdown_blocks(markdown: str) -> list[tuple[str, Any]]:
@@ -130,17 +107,17 @@ class TestSameAsMarkdown:
         expected = markdown_blocks(render_markdown(report))
         assert expected == page_blocks(render_html(report))[0]
 
-    def test_every_figure_of_the_markdown_is_on_the_page(self, export: Path) -> None:
+    def test_every_figure_of_the_markdown_is_on_the_page(self, rendered: Rendered) -> None:
         """Every count, share and id of the Markdown report appears on the page, in the same order."""
-        markdown, page = truth(export, "markdown"), truth(export, "html")
+        markdown, page = rendered.markdown, rendered.html
         blocks = page_blocks(page)[0]
         expected = figures(markdown_blocks(markdown))
         assert (len(expected) > 300, expected) == (True, figures(blocks))
         assert markdown_blocks(markdown) == blocks
 
-    def test_each_chart_follows_its_question(self, export: Path) -> None:
+    def test_each_chart_follows_its_question(self, rendered: Rendered) -> None:
         """Charts sit in the section of their question, after its verdict, before its tables."""
-        main = lxml.html.document_fromstring(truth(export, "html")).find("body/main")
+        main = lxml.html.document_fromstring(rendered.html).find("body/main")
         assert main is not None
         placed = []
         section = None
@@ -170,10 +147,9 @@ class TestSameAsMarkdown:
 
 
 class TestPage:
-    def test_self_contained(self, export: Path) -> None:
+    def test_self_contained(self, rendered: Rendered) -> None:
         """The page loads nothing: one inline style, inline SVG, no script, no external reference."""
-        page = truth(export, "html")
-        doc = lxml.html.document_fromstring(page)
+        doc = lxml.html.document_fromstring(rendered.html)
         references = [
             (element.tag, name, value)
             for element in doc.iter()
@@ -188,9 +164,9 @@ class TestPage:
         assert expected == (references, csp, dict(counts))
         assert "default-src 'none'" in CSP
 
-    def test_chart_ids_are_unique_and_resolve_within_their_chart(self, export: Path) -> None:
+    def test_chart_ids_are_unique_and_resolve_within_their_chart(self, rendered: Rendered) -> None:
         """Several charts share the page: every id is unique and every reference stays in its SVG."""
-        doc = lxml.html.document_fromstring(truth(export, "html"))
+        doc = lxml.html.document_fromstring(rendered.html)
         ids = [e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")]
         dangling = []
         for svg in doc.iter("svg"):
@@ -206,12 +182,12 @@ class TestPage:
         expected: tuple[list[str], list[str], bool] = ([], [], True)
         assert expected == (duplicates, dangling, len(ids) > 50)
 
-    def test_same_bytes_twice_and_under_another_matplotlibrc(
-        self, export: Path, tmp_path: Path
+    def test_same_bytes_in_process_and_under_another_matplotlibrc(
+        self, rendered: Rendered, tmp_path: Path
     ) -> None:
-        """Two renders are byte-identical, also in another process with its own matplotlibrc,
-        time zone and hash seed."""
-        first, second = truth(export, "html"), truth(export, "html")
+        """The CLI's page is render_html of the JSON report, byte for byte, and another process
+        with its own matplotlibrc, time zone and hash seed writes the same bytes."""
+        again = render_html(json.loads(rendered.json))
         config = tmp_path / "mplconfig"
         config.mkdir()
         (config / "matplotlibrc").write_text(
@@ -225,24 +201,20 @@ class TestPage:
         }
         third = subprocess.run(
             [
-                *(sys.executable, "-m", "restore_contracts", "truth", str(export)),
+                *(sys.executable, "-m", "restore_contracts", "truth", str(rendered.export)),
                 *("--format", "html", "--date", "2026-11-30"),
             ],
             capture_output=True,
             env=env,
             check=False,
         )
-        assert (first, first, 0, b"") == (
-            second,
-            third.stdout.decode(),
-            third.returncode,
-            third.stderr,
-        )
+        expected = (rendered.html, rendered.html, 0, b"")
+        assert expected == (again, third.stdout.decode(), third.returncode, third.stderr)
 
 
 class TestCli:
     def test_missing_matplotlib_is_one_line_and_exit_2(
-        self, export: Path, monkeypatch: pytest.MonkeyPatch
+        self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Without matplotlib, --format html says which install brings it, before reading data."""
         monkeypatch.setitem(sys.modules, "matplotlib", None)
@@ -253,8 +225,3 @@ class TestCli:
             " installed: pip install 'restore-contracts[html]' (or: pip install matplotlib)\n",
         )
         assert expected == (result.exit_code, result.output)
-
-    def test_page_is_the_library_render(self, export: Path) -> None:
-        """The CLI writes exactly render_html of the report --format json prints."""
-        report = json.loads(truth(export, "json"))
-        assert render_html(report) == truth(export, "html")

@@ -10,14 +10,11 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
-
-from restore_contracts.cli import cli
 from restore_contracts.truth.page import render_html
 
-from ..hostile.test_html_report import HOSTILE, rewritten
+from ..hostile.test_html_report import twins
 from .chromium import open_page
+from .conftest import Rendered
 from .test_truth_html import CAPTIONS
 
 WIDTH = 1200
@@ -46,38 +43,16 @@ def expected_bars(report: dict[str, Any]) -> list[int]:
     ]
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The HTML report of forty random worlds, written to a file, and its JSON report."""
-    root = tmp_path_factory.mktemp("browser")
-    runner = CliRunner()
-    out = root / "export"
-    generated = runner.invoke(
-        cli,
-        [
-            *("generate", "--scenario", "random", "--count", "40", "--seed", "7"),
-            *("--format", "ndjson", "--out", str(out)),
-        ],
-    )
-    assert generated.exit_code == 0, generated.output
-    outputs = {}
-    for fmt in ("html", "json"):
-        result = runner.invoke(cli, ["truth", str(out), "--format", fmt, "--date", "2026-11-30"])
-        assert result.exit_code == 0, result.output
-        outputs[fmt] = result.output
-    path = root / "truth.html"
-    path.write_text(outputs["html"], encoding="utf-8")
-    return path, json.loads(outputs["json"])
-
-
 class TestInChromium:
     def test_charts_are_drawn_with_no_request_and_no_console_message(
-        self, page: tuple[Path, dict[str, Any]]
+        self, rendered: Rendered, tmp_path: Path
     ) -> None:
         """Every chart has a size and its bars, the page requests only itself and logs nothing."""
-        path, report = page
+        report = json.loads(rendered.json)
+        path = tmp_path / "truth.html"
+        path.write_text(rendered.html, encoding="utf-8")
         shown = open_page(path, width=WIDTH)
-        (path.parent / "truth.png").write_bytes(shown.screenshot)
+        (tmp_path / "truth.png").write_bytes(shown.screenshot)
         charts = [
             (c["caption"], c["width"] > 600, c["height"] > 150, c["drawn"] > 50, c["bars"])
             for c in shown.charts
@@ -97,15 +72,13 @@ class TestInChromium:
         expected_size = (WIDTH, True)
         assert expected_size == (width, height > 3000)
 
-    def test_hostile_page_runs_nothing_and_loads_nothing(
-        self, page: tuple[Path, dict[str, Any]], tmp_path: Path
-    ) -> None:
+    def test_hostile_page_runs_nothing_and_loads_nothing(self, tmp_path: Path) -> None:
         """A report whose every string is hostile still makes no request, runs no script and
         logs nothing, and shows its charts."""
-        report = rewritten(page[1], HOSTILE)
         path = tmp_path / "hostile.html"
-        path.write_text(render_html(report), encoding="utf-8")
+        path.write_text(render_html(twins()[1]), encoding="utf-8")
         shown = open_page(path, width=WIDTH)
+        (tmp_path / "hostile.png").write_bytes(shown.screenshot)
         expected = ([path.resolve().as_uri()], [], 6, True)
         assert expected == (
             shown.requests,
