@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from restore_contracts.cli import cli
 from restore_contracts.config import Assumptions
 from restore_contracts.truth import render_markdown, truth_report
+from restore_contracts.truth.charts import capped, draw_charts, label
 from restore_contracts.truth.page import CSP, render_html
 
 from .conftest import Rendered
@@ -225,3 +226,34 @@ class TestCli:
             " installed: pip install 'restore-contracts[html]' (or: pip install matplotlib)\n",
         )
         assert expected == (result.exit_code, result.output)
+
+
+class TestChartLimits:
+    def test_label_is_one_printable_line_of_at_most_40_characters(self) -> None:
+        """A long label with controls is escaped, then cut to 40 characters ending in an ellipsis."""
+        expected = ["completed", "a\\nb\\x1b", "x" * 39 + "…", "\\x1b" * 9 + "\\x1…"]
+        actual = [label("completed"), label("a\nb\x1b"), label("x" * 10_000), label("\x1b" * 100)]
+        assert expected == actual
+
+    def test_more_than_30_values_end_in_one_other_bar(self) -> None:
+        """A distribution of 100 values draws 29 bars and one bar summing the other 71."""
+        items = [(f"v{n}", 100 - n) for n in range(100)]
+        expected = [*items[:29], ("other (71 values)", sum(100 - n for n in range(29, 100)))]
+        assert expected == capped(items)
+
+    def test_coverage_chart_shows_the_latest_60_months(self) -> None:
+        """Seventy months of coverage draw one chart that says it shows the latest sixty."""
+        months = {
+            f"{2020 + m // 12}-{m % 12 + 1:02d}": {"runs": 2, "with_operation_run": 1, "share": 0.5}
+            for m in range(70)
+        }
+        charts = draw_charts(
+            {
+                "questions": {
+                    **known_report()["questions"],
+                    "operation_run_coverage": {"by_month": months},
+                }
+            }
+        )
+        expected = [CAPTIONS["coverage"] + " (the latest 60 months)"]
+        assert expected == [c.caption for c in charts["operation_run_coverage"]]

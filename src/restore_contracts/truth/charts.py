@@ -164,7 +164,7 @@ def _svg(figure: Figure, prefix: str, caption: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def _capped(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def capped(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """At most MAX_BARS bars: the rest summed into one bar that says how many values it holds."""
     if len(items) <= MAX_BARS:
         return items
@@ -197,7 +197,7 @@ def _shares(axes: Axes, items: list[tuple[str, float | None, str]], unit: str) -
 
 
 def _distribution_chart(dist: dict[str, dict[str, Any]], caption: str, prefix: str) -> Chart:
-    items = _capped([(label(value), int(v["count"])) for value, v in dist.items()])
+    items = capped([(label(value), int(v["count"])) for value, v in dist.items()])
     figure, axes = _figure(len(items))
     _counts(axes, items, "restore runs")
     return Chart(caption, _svg(figure, prefix, caption))
@@ -318,6 +318,7 @@ __all__ = (
     "INSTALL_HINT",
     "Chart",
     "ChartsUnavailableError",
+    "capped",
     "draw_charts",
     "label",
     "require_matplotlib",
