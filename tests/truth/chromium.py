@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -78,6 +79,8 @@ class PageReport:
     console: list[str] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
+    overflow: int = 0
+    """Pixels the page is wider than the window (0: nothing sticks out sideways)."""
     screenshot: bytes = b""
 
 
@@ -146,11 +149,20 @@ def _console_lines(events: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _high(fds: tuple[int, int]) -> tuple[int, int]:
+    """The pipe's ends moved to descriptors above 9, so placing them at 3 and 4 in the child
+    cannot overwrite one with the other."""
+    moved = tuple(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+    for fd in fds:
+        os.close(fd)
+    return moved[0], moved[1]
+
+
 def open_page(path: Path, *, width: int = 1200) -> PageReport:
     """Load ``path`` in a fresh headless Chromium and report what happened."""
     binary = chromium_or_skip()
-    to_chromium_read, to_chromium_write = os.pipe()
-    from_chromium_read, from_chromium_write = os.pipe()
+    to_chromium_read, to_chromium_write = _high(os.pipe())
+    from_chromium_read, from_chromium_write = _high(os.pipe())
 
     def child_fds() -> None:  # the pipe Chromium expects: it reads fd 3, writes fd 4
         os.dup2(to_chromium_read, 3)
@@ -207,6 +219,9 @@ def _load(pipe: _Pipe, path: Path, width: int) -> PageReport:
     report = PageReport()
     report.title = evaluate("document.title")
     report.charts = json.loads(evaluate(CHARTS_JS))
+    report.overflow = int(
+        evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
     height = int(evaluate("document.documentElement.scrollHeight"))
     pipe.call(
         "Emulation.setDeviceMetricsOverride",

@@ -69,22 +69,23 @@ class TestInChromium:
         )
         assert expected == (shown.requests, shown.console, shown.title, charts)
         width, height = png_size(shown.screenshot)
-        expected_size = (WIDTH, True)
-        assert expected_size == (width, height > 3000)
+        expected_size = (WIDTH, True, 0)
+        assert expected_size == (width, height > 3000, shown.overflow)
 
     def test_hostile_page_runs_nothing_and_loads_nothing(self, tmp_path: Path) -> None:
-        """A report whose every string is hostile still makes no request, runs no script and
-        logs nothing, and shows its charts."""
+        """A report whose every string is hostile still makes no request, runs no script,
+        logs nothing, shows its charts and stays within the window's width."""
         path = tmp_path / "hostile.html"
         path.write_text(render_html(twins()[1]), encoding="utf-8")
         shown = open_page(path, width=WIDTH)
         (tmp_path / "hostile.png").write_bytes(shown.screenshot)
-        expected = ([path.resolve().as_uri()], [], 6, True)
+        expected = ([path.resolve().as_uri()], [], 6, True, 0)
         assert expected == (
             shown.requests,
             shown.console,
             len(shown.charts),
             all(c["drawn"] > 50 for c in shown.charts),
+            shown.overflow,
         )
 
     def test_the_harness_sees_requests_and_console_errors(self, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ STYLE = """
 :root { color-scheme: light; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
   color: #1b1b1b; background: #fff; margin: 0; }
-main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
+main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.7rem; margin: 0 0 0.8rem; }
 h2 { font-size: 1.2rem; margin: 2.4rem 0 0.6rem; padding-top: 0.8rem;
   border-top: 1px solid #d8d8d8; }
