@@ -10,9 +10,12 @@ import struct
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from restore_contracts.truth.page import render_html
 
 from ..hostile.test_html_report import twins
+from . import chromium
 from .chromium import open_page
 from .conftest import Rendered
 from .test_truth_html import CAPTIONS
@@ -108,3 +111,28 @@ class TestInChromium:
             [line for line in shown.console if line.startswith("console.")],
             shown.charts,
         )
+
+
+class TestWithoutChromium:
+    @pytest.mark.parametrize(
+        ("ci", "outcome", "message"),
+        [
+            ("true", pytest.fail.Exception, "chromium is required under CI (.ci/run installs it)"),
+            ("", pytest.skip.Exception, "chromium is not installed (apt-get install chromium)"),
+        ],
+    )
+    def test_absent_chromium_skips_locally_and_fails_under_ci(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        ci: str,
+        outcome: type[BaseException],
+        message: str,
+    ) -> None:
+        """Where chromium is missing the browser tests skip with the reason, except under CI."""
+        monkeypatch.setattr(chromium, "CHROMIUM", str(tmp_path / "no-chromium"))
+        monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.setenv("CI", ci)
+        with pytest.raises(outcome) as raised:
+            chromium.chromium_or_skip()
+        assert message == str(raised.value)
