@@ -11,7 +11,9 @@ from restore_contracts.cli.validate import check_stdin, closing, database_timeou
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
+from restore_contracts.truth.charts import require_matplotlib
 from restore_contracts.truth.holds import hold_rates
+from restore_contracts.truth.page import render_html
 from restore_contracts.validators.readers import Limits, open_source, require_contract_tables
 
 
@@ -20,9 +22,10 @@ from restore_contracts.validators.readers import Limits, open_source, require_co
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(["markdown", "json", "html"]),
     default="markdown",
     show_default=True,
+    help="html: one self-contained page with charts (needs the [html] extra).",
 )
 @click.option(
     "--evidence-policy",
@@ -59,6 +62,8 @@ def truth(
     assumptions = assumptions_from(ctx)
     check_stdin([source_spec])
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
+    if fmt == "html":
+        require_matplotlib()
     limits = Limits(assumptions.max_line_bytes)
     with (
         database_timeout(timeout),
@@ -76,6 +81,8 @@ def truth(
         )
     if fmt == "json":
         click.echo(json_text(report), nl=False)
+    elif fmt == "html":
+        click.echo(render_html(report), nl=False)
     else:
         click.echo(render_markdown(report), nl=False)
 
