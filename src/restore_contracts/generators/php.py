@@ -1,4 +1,4 @@
-"""PHP fixtures: each world as a ``<world>.php`` file that ``return``\\ s it as a PHP array.
+"""PHP fixtures: each world as a ``<world>.php`` file that returns it as a PHP array.
 
 A Laravel seeder, a PHPUnit data provider or a Pest dataset loads a world
 with ``$world = require 'fixtures/failed.php';`` and gets
