@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,7 @@ from restore_contracts.generators.php import (
     php_literal,
 )
 from restore_contracts.generators.writers import output_tables, write_worlds
+from tests.generators.test_determinism import _CHILD
 
 
 class TestLiterals:
@@ -207,3 +212,23 @@ class TestFilesAndCommand:
             args = [*args, "--out", str(tmp_path)]
         result = CliRunner().invoke(cli, ["generate", *args])
         assert (result.exit_code, result.stderr) == (2, message + "\n")
+
+
+def _generated_in(tmp_path: Path, label: str, tz: str, fake_epoch: float) -> dict[str, str]:
+    out = tmp_path / label
+    args = ["generate", "--format", "php", "--php-json", "array", "--out", str(out)]
+    subprocess.run(
+        [sys.executable, "-c", _CHILD, str(fake_epoch), *args],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "TZ": tz},
+        cwd=tmp_path,
+    )
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+
+
+def test_other_day_and_timezone_same_bytes(tmp_path: Path) -> None:
+    """Coverage PHP files made 'in 2024 in Tokyo' equal those made 'in 2031 in LA'."""
+    tokyo = _generated_in(tmp_path, "tokyo", "Asia/Tokyo", 1_718_000_000.0)
+    los_angeles = _generated_in(tmp_path, "la", "America/Los_Angeles", 1_950_000_000.0)
+    assert (tokyo, 18) == (los_angeles, len(los_angeles))

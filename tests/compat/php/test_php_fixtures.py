@@ -229,8 +229,11 @@ class TestReadmeSnippets:
 
 @pytest.mark.parametrize("mode", ["text", "array"])
 def test_same_world_same_bytes(mode: str, tmp_path: Path) -> None:
-    """Writing the same worlds twice gives the same bytes (no time, no order from a set)."""
-    worlds = [hostile_world(), *build_coverage(1)]
-    first = write_worlds(worlds, "php", tmp_path / "a", php_json=mode)
-    second = write_worlds(worlds, "php", tmp_path / "b", php_json=mode)
+    """Building and writing the same worlds twice gives the same bytes."""
+    first = write_worlds(
+        [hostile_world(), *build_coverage(1)], "php", tmp_path / "a", php_json=mode
+    )
+    second = write_worlds(
+        [hostile_world(), *build_coverage(1)], "php", tmp_path / "b", php_json=mode
+    )
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
