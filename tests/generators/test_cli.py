@@ -143,7 +143,7 @@ class TestErrors:
             (["--status", "done"], "Error: unknown status 'done'; valid statuses: draft, scoped,"),
             (
                 ["--format", "xml"],
-                "Error: unknown format 'xml'; valid formats: json, ndjson, csv, sql",
+                "Error: unknown format 'xml'; valid formats: json, ndjson, csv, sql, php",
             ),
             (["--locale", "xx_XX"], "Error: unknown locale 'xx_XX'; valid locales: am_ET,"),
             (

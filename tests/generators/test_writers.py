@@ -334,7 +334,7 @@ class TestChoices:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"fmt": "xml"}, "unknown format 'xml'; valid formats: json, ndjson, csv, sql"),
+            ({"fmt": "xml"}, "unknown format 'xml'; valid formats: json, ndjson, csv, sql, php"),
             (
                 {"fmt": "sql", "dialect": "oracle"},
                 "unknown dialect 'oracle'; valid dialects: postgresql, mysql, sqlite",

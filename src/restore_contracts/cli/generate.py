@@ -24,6 +24,7 @@ from restore_contracts.generators import (
 from restore_contracts.generators.api import Generator, check_status, scenario_named
 from restore_contracts.generators.corruptions import BASE_SCENARIO as CORRUPTION_BASE
 from restore_contracts.generators.corruptions import CORRUPTIONS
+from restore_contracts.generators.php import check_php_json
 from restore_contracts.generators.writers import PROOF_TABLE, STDOUT, check_format, write_worlds
 
 SPECIAL_SCENARIOS = ("coverage", "random")
@@ -123,9 +124,15 @@ class _Counted:
     "fmt",
     default="json",
     show_default=True,
-    help="json (a file per world), ndjson or csv (a file per table), sql.",
+    help="json or php (a file per world), ndjson or csv (a file per table), sql.",
 )
 @click.option("--dialect", help="For --format sql: postgresql (default), mysql or sqlite.")
+@click.option(
+    "--php-json",
+    help="For --format php: JSON columns as `text` (default), the JSON text Eloquent's array "
+    "cast stores, which DB::table()->insert() binds as it is (it cannot bind arrays); or "
+    "`array`, PHP arrays for Model::create() or assertions on decoded values.",
+)
 @click.option(
     "--out", default="fixtures", show_default=True, help="Output directory, or - for stdout."
 )
@@ -144,6 +151,7 @@ def generate(
     locale: str,
     fmt: str,
     dialect: str | None,
+    php_json: str | None,
     out: str,
     code: str | None,
     anchor: str | None,
@@ -153,6 +161,7 @@ def generate(
     """Write seeded restore-run worlds as fixture files (same options, same bytes)."""
     assumptions = assumptions_from(ctx)
     check_format(fmt, dialect)
+    check_php_json(fmt, php_json)
     generator = Generator(seed, locale=locale, anchor=anchor, assumptions=assumptions)
     worlds = worlds_for(
         generator,
@@ -181,6 +190,7 @@ def generate(
         with_derived=with_derived,
         tables=tables or None,
         assumptions=assumptions,
+        php_json=php_json,
     )
     to_stdout = out == STDOUT
     if corruption is not None:

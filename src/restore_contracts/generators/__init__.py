@@ -3,7 +3,7 @@
 ``build_scenario("failed", seed=1)`` gives one named world; ``build_coverage``
 the smallest set of scenarios covering every status and derived state;
 ``build_random`` a stream of worlds with realistic proportions;
-``write_worlds`` writes any of them as JSON, NDJSON, CSV or SQL.
+``write_worlds`` writes any of them as JSON, NDJSON, CSV, SQL or PHP.
 """
 
 from __future__ import annotations

@@ -27,9 +27,10 @@ from restore_contracts.contracts import TABLE_MODELS, RestoreRunProof
 from restore_contracts.errors import InputError
 from restore_contracts.generators.covers import proof_rows
 from restore_contracts.generators.ids import DEFAULT_SEED
+from restore_contracts.generators.php import check_php_json, write_php
 from restore_contracts.generators.world import Row, World
 
-FORMATS = ("json", "ndjson", "csv", "sql")
+FORMATS = ("json", "ndjson", "csv", "sql", "php")
 DIALECTS = ("postgresql", "mysql", "sqlite")
 PROOF_TABLE = "restore_run_proofs"
 """The derived view written by ``--with-derived``: a table of its own, never columns."""
@@ -285,6 +286,7 @@ def write_worlds(
     tables: Sequence[str] | None = None,
     assumptions: Assumptions | None = None,
     stdout: BinaryIO | None = None,
+    php_json: str | None = None,
 ) -> list[Path]:
     """Write worlds in ``fmt`` to directory ``out`` (or ``"-"`` for stdout); return the files.
 
@@ -293,6 +295,8 @@ def write_worlds(
     ``{"table": ..., "row": {...}}``, in insert order. ``csv``: ``<table>.csv`` per
     table with a header; to stdout only when one table is selected. ``sql``:
     ``fixtures.<dialect>.sql`` with INSERTs in insert order, in one transaction.
+    ``php``: ``<world>.php`` per world returning it as a PHP array, JSON columns
+    by ``php_json`` (see :mod:`restore_contracts.generators.php`); to stdout only one world.
     """
     with _without_cyclic_gc():
         return _write_worlds(
@@ -304,6 +308,7 @@ def write_worlds(
             tables=tables,
             assumptions=assumptions,
             stdout=stdout,
+            php_json=php_json,
         )
 
 
@@ -317,10 +322,19 @@ def _write_worlds(
     tables: Sequence[str] | None,
     assumptions: Assumptions | None,
     stdout: BinaryIO | None,
+    php_json: str | None = None,
 ) -> list[Path]:
     sql_dialect = check_format(fmt, dialect)
+    json_mode = check_php_json(fmt, php_json)
     selected = output_tables(tables, with_derived=with_derived)
     stream = _with_derived(worlds, selected, assumptions)
+    if json_mode is not None:
+        if str(out) == STDOUT:
+            return write_php(
+                stream, selected, out, json_mode=json_mode, file_name=world_file_stem, stdout=stdout
+            )
+        with _directory_for_run(Path(out)):
+            return write_php(stream, selected, out, json_mode=json_mode, file_name=world_file_stem)
     if str(out) == STDOUT:
         target = stdout if stdout is not None else sys.stdout.buffer
         _write_stdout(stream, fmt, selected, sql_dialect, target)
