@@ -21,7 +21,7 @@ from sqlalchemy import inspect, text
 from restore_contracts.cli import cli
 from restore_contracts.db.tables import CONTRACT_TABLES
 from restore_contracts.generators import build_coverage
-from tests.db.conftest import Server
+from tests.db.conftest import Server, my, mysql_server, pg, postgresql_server  # noqa: F401
 
 COMMAND = [sys.executable, "-m", "restore_contracts"]
 RACE_WAIT = 120
