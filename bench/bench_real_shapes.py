@@ -82,23 +82,24 @@ def validate_seconds(
     path: Path, codes: list[str] | None = None
 ) -> tuple[float, dict[str, int], int]:
     """CPU seconds of validating the file; the findings by code; rows the model had to read."""
-    from restore_contracts.validators import engine, open_source, validate
+    from restore_contracts.validators import open_source, validate
+    from restore_contracts.validators.rowread import RowReader
 
     calls = 0
-    normalise = engine.normalise
+    read = RowReader.read
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
+    def counting(self: RowReader, raw: dict[str, Any]) -> Any:
         nonlocal calls
         calls += 1
-        return normalise(*args, **kwargs)
+        return read(self, raw)
 
-    engine.normalise = counting  # type: ignore[assignment]
+    RowReader.read = counting  # type: ignore[method-assign]
     try:
         started = time.process_time()
         result = validate(open_source(str(path)), codes=codes)
         seconds = time.process_time() - started
     finally:
-        engine.normalise = normalise  # type: ignore[assignment]
+        RowReader.read = read  # type: ignore[method-assign]
     return seconds, result.counts(), calls
 
 
@@ -147,10 +148,7 @@ def main() -> None:
             f"{'holds' if ratio >= TARGET else 'DOES NOT HOLD'})"
         )
         quiet_ratio = statistics.median(quiet_c) / statistics.median(quiet_s)
-        print(
-            f"the same without RR103 (one finding per row today): {quiet_ratio:.2f}, "
-            "the fast path's own cost"
-        )
+        print(f"the same without RR103: {quiet_ratio:.2f}, the fast path's own cost")
 
 
 if __name__ == "__main__":
