@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -136,26 +137,40 @@ def bound(text: str, limit: int = LIMIT) -> str:
 _INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
 
 
-def bounded(document: Any, limit: int = LIMIT) -> Any:
-    """A copy of a JSON-like ``document`` with every string key and value :func:`bound`.
+def _same(value: Any) -> Any:
+    return value
 
-    Two keys that shorten to the same text stay two keys (the later one gets a
-    ``#2`` suffix), so no figure is lost. An integer beyond 64 bits (an id read
-    from text) becomes its bounded decimal text, which every JSON reader can hold.
-    """
+
+def map_text(document: Any, text: Callable[[str], str], other: Callable[[Any], Any] = _same) -> Any:
+    """A copy of a JSON-like ``document`` with every string key and value passed through
+    ``text`` (every other leaf through ``other``). Two keys that ``text`` makes equal stay
+    two keys (the later one gets a ``#2`` suffix), so no figure is lost."""
     if isinstance(document, str):
-        return bound(document, limit)
-    if isinstance(document, int) and not _INT_MIN <= document <= _INT_MAX:
-        return bound(_str(document), limit)
+        return text(document)
     if isinstance(document, dict):
         copy: dict[Any, Any] = {}
         for key, value in document.items():
-            name = unique_key(bound(key, limit), copy) if isinstance(key, str) else key
-            copy[name] = bounded(value, limit)
+            name = unique_key(text(key), copy) if isinstance(key, str) else key
+            copy[name] = map_text(value, text, other)
         return copy
     if isinstance(document, list | tuple):
-        return [bounded(item, limit) for item in document]
-    return document
+        return [map_text(item, text, other) for item in document]
+    return other(document)
+
+
+def bounded(document: Any, limit: int = LIMIT) -> Any:
+    """A copy of a JSON-like ``document`` with every string key and value :func:`bound`.
+
+    An integer beyond 64 bits (an id read from text) becomes its bounded decimal text,
+    which every JSON reader can hold.
+    """
+
+    def wide_int(value: Any) -> Any:
+        if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+            return bound(_str(value), limit)
+        return value
+
+    return map_text(document, lambda text: bound(text, limit), wide_int)
 
 
 def unique_key(name: str, taken: dict[Any, Any]) -> str:
@@ -214,6 +229,7 @@ __all__ = (
     "bounded",
     "clean",
     "json_text",
+    "map_text",
     "safe_json_text",
     "shorten",
     "unique_key",

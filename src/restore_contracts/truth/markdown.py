@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from restore_contracts.display import LIMIT, clean, unique_key
+from restore_contracts.display import LIMIT, clean, map_text
 from restore_contracts.truth._stats import percent
 
 ORDER = (
@@ -247,17 +247,7 @@ def _markdown_safe(text: str, limit: int) -> str:
 
 def _safe(value: Any, limit: int) -> Any:
     """A copy of the report with every string key and value safe inside Markdown."""
-    if isinstance(value, str):
-        return _markdown_safe(value, limit)
-    if isinstance(value, dict):
-        copy: dict[Any, Any] = {}
-        for key, item in value.items():
-            name = unique_key(_markdown_safe(key, limit), copy) if isinstance(key, str) else key
-            copy[name] = _safe(item, limit)
-        return copy
-    if isinstance(value, list | tuple):
-        return [_safe(item, limit) for item in value]
-    return value
+    return map_text(value, lambda text: _markdown_safe(text, limit))
 
 
 def render_markdown(report: dict[str, Any], *, limit: int = LIMIT) -> str:
