@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from restore_contracts.cli import generate as _generate
-from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli._context import assumptions_from, examples, timeout_option
 from restore_contracts.cli.validate import database_timeout
 from restore_contracts.db.urls import DEFAULT_URL, parse_url
 from restore_contracts.generators import World
@@ -37,7 +37,14 @@ WAIT_OPTION = click.option(
 )
 
 
-@click.group()
+@click.group(
+    short_help="Create, seed and describe databases of the contract tables.",
+    epilog=examples(
+        "restore-contracts db init postgresql://postgres@127.0.0.1/restore",
+        "restore-contracts db seed mysql://root@127.0.0.1/restore --replace",
+        "restore-contracts db ddl postgresql",
+    ),
+)
 def db() -> None:
     """Databases: the application's tables in PostgreSQL, MySQL/MariaDB or SQLite.
 
@@ -46,7 +53,15 @@ def db() -> None:
     """
 
 
-@db.command("init")
+@db.command(
+    "init",
+    short_help="Create the contract tables (idempotent).",
+    epilog=examples(
+        "restore-contracts db init",
+        "restore-contracts db init postgresql://postgres@127.0.0.1/restore",
+        "restore-contracts db init mysql://root@127.0.0.1/restore --no-foreign-keys",
+    ),
+)
 @URL_ARGUMENT
 @click.option(
     "--force",
@@ -118,7 +133,15 @@ def select_worlds(
     )
 
 
-@db.command("seed")
+@db.command(
+    "seed",
+    short_help="Insert generated worlds in one transaction.",
+    epilog=examples(
+        "restore-contracts db seed --scenario coverage --seed 1",
+        "restore-contracts db seed postgresql://postgres@127.0.0.1/restore --replace",
+        "restore-contracts db seed mysql://root@127.0.0.1/app --into-existing --scenario random",
+    ),
+)
 @URL_ARGUMENT
 @world_options
 @click.option(
@@ -188,7 +211,14 @@ def seed(
     )
 
 
-@db.command("ddl")
+@db.command(
+    "ddl",
+    short_help="Print the DDL of the contract tables.",
+    epilog=examples(
+        "restore-contracts db ddl postgresql",
+        "restore-contracts db ddl mysql > schema.sql",
+    ),
+)
 @click.argument("dialect", type=click.Choice(DIALECT_NAMES))
 def ddl(dialect: str) -> None:
     """Print the DDL of the contract tables for one dialect (as in schemas/sql/)."""
