@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import click
@@ -10,7 +11,8 @@ import click
 from restore_contracts.cli import generate as _generate
 from restore_contracts.cli._context import assumptions_from, examples, timeout_option
 from restore_contracts.cli.validate import database_timeout
-from restore_contracts.db.urls import DEFAULT_URL, parse_url
+from restore_contracts.db.urls import DEFAULT_URL, DatabaseUrl, parse_url
+from restore_contracts.errors import InputError
 from restore_contracts.generators import World
 from restore_contracts.generators.api import Generator
 
@@ -75,9 +77,11 @@ def db() -> None:
 def init(url: str, force: bool, foreign_keys: bool, wait: float, timeout: float) -> None:
     """Create the contract tables (idempotent); never touches tables it did not create."""
     from restore_contracts.db.create import init_database
+    from restore_contracts.db.database import ensure_database
 
     parsed = parse_url(url)
     with database_timeout(timeout):
+        _say_created(parsed, ensure_database(parsed, "cannot initialise"))
         report = init_database(parsed, force=force, foreign_keys=foreign_keys, wait=wait)
     for name in report.created:
         click.echo(f"created  {name}")
@@ -89,6 +93,11 @@ def init(url: str, force: bool, foreign_keys: bool, wait: float, timeout: float)
         f"{parsed}: {len(report.created)} created, {len(report.replaced)} replaced, "
         f"{len(report.kept)} kept"
     )
+
+
+def _say_created(url: DatabaseUrl, created: bool) -> None:
+    if created:
+        click.echo(f"created database {url.url.database!r} (it did not exist)")
 
 
 WORLD_OPTIONS = ("seed", "scenario", "count", "status", "items", "locale", "code", "anchor")
@@ -131,6 +140,23 @@ def select_worlds(
         code=code,
         file_codes=False,
     )
+
+
+REPLACE_HINT = (
+    "; the tables already hold rows with these ids (seeded before?): add --replace to "
+    "delete their rows first, in the same transaction"
+)
+
+
+@contextlib.contextmanager
+def _replace_hint(url: DatabaseUrl, replace: bool) -> Iterator[None]:
+    """A duplicate key while seeding without --replace says what to do, not only what broke."""
+    try:
+        yield
+    except InputError as exc:
+        if replace or not str(exc).startswith(f"cannot seed {url.masked}: duplicate key: "):
+            raise
+        raise InputError(str(exc) + REPLACE_HINT) from None
 
 
 @db.command(
@@ -185,13 +211,17 @@ def seed(
     would write. Only tables `db init` created are written to, unless
     --into-existing: then the application's own tables, as they are.
     """
+    from restore_contracts.db.database import ensure_database
     from restore_contracts.db.seed import seed_worlds
 
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
     # The application's timezone (configuration key ``timezone``, default UTC).
     timezone = assumptions_from(ctx).timezone
-    with database_timeout(timeout):
+    with database_timeout(timeout), _replace_hint(parsed, replace):
+        # --into-existing writes into the application's tables: a missing database is an error
+        if not into_existing:
+            _say_created(parsed, ensure_database(parsed, "cannot seed"))
         report = seed_worlds(
             parsed,
             worlds,
