@@ -32,16 +32,27 @@ pytest: $(STAMP)
 schemas: $(STAMP)
 	$(RC) schemas --out schemas
 
+# `make demo` fits on a screen: each step prints its command and the file its whole output
+# went to (with its summary line), and the truth report's verdicts, one line each.
+DEMO_DB := restore-contracts.db
+demo_step = @printf 'restore-contracts %s > %s\n' "$(1)" "$(2)" && $(RC) $(1) > $(2)
+demo_line = @$(1) -n 1 $(2) | sed 's/^/    /'
+
 demo: $(STAMP)
-	$(RC) schemas --out $(DEMO)/schemas
-	$(RC) statuses
-	$(RC) derivations
-	$(RC) scenarios
-	$(RC) generate --scenario coverage --seed 1 --format ndjson --out $(DEMO)/fixtures
-	rm -f restore-contracts.db
-	$(RC) db seed --scenario coverage --seed 1
-	$(RC) validate sqlite:///restore-contracts.db
-	$(RC) truth sqlite:///restore-contracts.db
+	@mkdir -p $(DEMO)
+	$(call demo_step,schemas --out $(DEMO)/schemas,$(DEMO)/schemas.txt)
+	$(call demo_step,statuses,$(DEMO)/statuses.txt)
+	$(call demo_step,derivations,$(DEMO)/derivations.txt)
+	$(call demo_step,scenarios,$(DEMO)/scenarios.txt)
+	$(call demo_step,generate --scenario coverage --seed 1 --format ndjson --out $(DEMO)/fixtures,$(DEMO)/generate.txt)
+	$(call demo_line,head,$(DEMO)/generate.txt)
+	@rm -f $(DEMO_DB)
+	$(call demo_step,db seed sqlite:///$(DEMO_DB) --scenario coverage --seed 1,$(DEMO)/seed.txt)
+	$(call demo_line,tail,$(DEMO)/seed.txt)
+	$(call demo_step,validate sqlite:///$(DEMO_DB),$(DEMO)/validate.txt)
+	$(call demo_line,tail,$(DEMO)/validate.txt)
+	$(call demo_step,truth sqlite:///$(DEMO_DB),$(DEMO)/truth.md)
+	@awk '/^### /{n=$$2; k=$$NF; gsub(/[()`]/,"",k)} /^Verdict: /{split($$0,v,"[*][*]"); print "    " n " " k ": " v[2]}' $(DEMO)/truth.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py

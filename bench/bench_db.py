@@ -4,9 +4,9 @@ Generates random worlds until they hold at least ``--rows`` rows, writes them
 as one NDJSON file per table, seeds them into a fresh PostgreSQL database
 (and, with ``--backends``, MariaDB/MySQL and SQLite), then validates each
 input in ``--repeat`` interleaved rounds (so a busy machine slows each input
-alike) and prints the best time, the rate and the ratio of each database's
+alike) and prints the median time, the rate and the ratio of each database's
 rate to the NDJSON rate. The issue asks PostgreSQL for at
-least half the NDJSON rate; the script exits 1 when its ratio is below
+least half the NDJSON rate; the script exits 1 when its median ratio is below
 ``--min-ratio`` or when any database's findings differ from the files'.
 
     .venv/bin/python bench/bench_db.py                 # 100,000 rows, PostgreSQL
@@ -104,11 +104,18 @@ def timed(open_input: Callable[[], Source]) -> tuple[float, float, ValidationRes
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
+def _target(name: str, ratio: float, minimum: float) -> str:
+    """The target beside PostgreSQL's ratio (the one the issue sets)."""
+    if name != "postgresql":
+        return ""
+    return f" (target >= {minimum:.2f}: {'holds' if ratio >= minimum else 'DOES NOT HOLD'})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows to generate (at least)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (best kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (median kept)")
     parser.add_argument("--backends", default="postgresql", help="postgresql,mysql,sqlite")
     parser.add_argument("--min-ratio", type=float, default=0.5)
     args = parser.parse_args(argv)
@@ -136,19 +143,21 @@ def main(argv: list[str] | None = None) -> int:
                     f"{time.perf_counter() - start:.1f} s (one transaction)"
                 )
                 inputs[backend] = lambda url=url: DatabaseSource(url)
-            best: dict[str, tuple[float, float, ValidationResult]] = {}
+            runs: dict[str, list[tuple[float, float, ValidationResult]]] = {n: [] for n in inputs}
             for _ in range(args.repeat):
                 for name, open_input in inputs.items():
-                    run = timed(open_input)
-                    if name not in best or run[0] < best[name][0]:
-                        best[name] = run
+                    runs[name].append(timed(open_input))
+            # the median round of each input: one slow round on a shared machine moves nothing
+            best = {
+                name: sorted(r, key=lambda run: run[0])[len(r) // 2] for name, r in runs.items()
+            }
         finally:
             for drop in drops:
                 drop()
         base_wall, _, baseline = best["ndjson"]
         base_rate = sum(baseline.rows.values()) / base_wall
         failed = False
-        print(f"validation, best of {args.repeat} interleaved rounds:")
+        print(f"validation, median of {args.repeat} interleaved rounds:")
         for name, (wall, cpu, result) in best.items():
             count = sum(result.rows.values())
             rate = count / wall
@@ -158,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             print(
                 f"  {name:<11} {count:>8,} rows {wall:6.2f} s {rate:>9,.0f} rows/s "
-                f"ratio {ratio:4.2f}  (client CPU {cpu:.2f} s; findings "
+                f"ratio {ratio:4.2f}{_target(name, ratio, args.min_ratio)}  "
+                f"(client CPU {cpu:.2f} s; findings "
                 f"{'identical' if same else 'DIFFER'}: {len(result.findings)})"
             )
             failed |= not same or (name == "postgresql" and ratio < args.min_ratio)

@@ -1,6 +1,6 @@
 """Validation throughput and memory, as ratios against baselines measured in the same run.
 
-Prints (CPU time, best of interleaved rounds, so that other load on the
+Prints (CPU time, the median of interleaved rounds, so that other load on the
 machine disturbs both sides alike): rows/s of plain orjson parsing of an NDJSON file of generated
 restore_runs rows (10 items each), rows/s of full validation of the same file
 (``validate`` on the file: model fast path, every rule that needs no other
@@ -17,6 +17,7 @@ repeated with fresh ids up to the row count.
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--skip-million", action="store_true", help="skip the 1M memory run")
     parser.add_argument("--schema-sample", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         small = Path(tmp) / "restore_runs.ndjson"
@@ -112,10 +113,11 @@ def main() -> None:
             parse_runs.append(orjson_seconds(small))
             seconds, found, counts = validate_seconds(small)
             full_runs.append(seconds)
-        parse = args.rows / min(parse_runs)
-        full = args.rows / min(full_runs)
+        # medians: one slow round on a shared machine moves neither figure
+        parse = args.rows / statistics.median(parse_runs)
+        full = args.rows / statistics.median(full_runs)
         schema = jsonschema_rate(small, args.schema_sample)
-        print(f"rates: CPU time, best of {args.rounds} interleaved rounds (2 shared cores)")
+        print(f"rates: CPU time, median of {args.rounds} interleaved rounds (2 shared cores)")
         print(f"orjson parse only:        {parse:>10,.0f} rows/s")
         print(f"full validation:          {full:>10,.0f} rows/s  ({found} findings: {counts})")
         print(f"jsonschema (sampled {args.schema_sample}): {schema:>10,.0f} rows/s")

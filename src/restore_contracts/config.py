@@ -9,6 +9,7 @@ reading of the application; a team that knows better writes
 
 from __future__ import annotations
 
+import difflib
 import re
 import stat
 import string
@@ -548,10 +549,44 @@ _KEYED_BY_VOCABULARY = {
 vocabulary drops is dropped with it (given entries are merged over the rest)."""
 
 
+CONFIG_PREFIX = ".".join(PYPROJECT_TABLE)
+"""How pyproject.toml spells the toolkit's keys; a restore-contracts.toml has them at its top
+level (or, equally, under this table)."""
+
+
+def _documented_keys(loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys the model at ``loc`` takes (all of them documented in README "Configuration"),
+    or None where the keys are free (a mapping's own keys)."""
+    model: Any = Assumptions
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return sorted(model.model_fields)
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """The message for a key the configuration does not take: a near miss, else the list."""
+    keys = _documented_keys(loc[:-1])
+    if keys is None:
+        return "unknown key"
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1)
+    if close:
+        return f"unknown key; did you mean {close[0]}?"
+    return f"unknown key; the keys are: {', '.join(keys)}"
+
+
 def build_assumptions(
-    overrides: Mapping[str, Any], *, source: str = "configuration"
+    overrides: Mapping[str, Any], *, source: str = "configuration", prefix: str = CONFIG_PREFIX
 ) -> Assumptions:
-    """Validate overrides over the defaults; a bad value is a one-line error naming its key."""
+    """Validate overrides over the defaults; a bad value is a one-line error naming its key.
+
+    ``prefix`` is how the file the user has spells the keys' table: ``tool.restore-contracts``
+    in pyproject.toml, nothing for the top level of a restore-contracts.toml, so that the
+    key in the message is the one to look for in the file.
+    """
     defaults = Assumptions()
     data: dict[str, Any] = dict(overrides)
     for key in _MERGED_KEYS:
@@ -567,18 +602,31 @@ def build_assumptions(
             kept.update(given)
             data[key] = kept
     try:
-        return Assumptions.model_validate(data)
+        assumptions = Assumptions.model_validate(data)
     except RecursionError:
         raise ConfigError(f"{source}: values nest too deeply") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = ".".join(str(part) for part in error["loc"])
-        key = ".".join(part for part in ("tool.restore-contracts", loc) if part)
+        key = ".".join(part for part in (prefix, loc) if part)
         message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = _unknown_key(tuple(error["loc"]))
         named = _NAMED_MESSAGE.match(message)
         if not loc and named is not None:
-            key, message = f"{key}.{named.group(1)}", named.group(2)
-        raise ConfigError(f"{source}: {key}: {message}") from None
+            key = ".".join(part for part in (prefix, named.group(1)) if part)
+            message = named.group(2)
+        where = f"{source}: {key}" if key else source  # a whole-file check at the top level
+        raise ConfigError(f"{where}: {message}") from None
+    if assumptions.severity:
+        # checked here, where the file and the key are known (the registry checks again)
+        from restore_contracts.validators.rules import RULES
+
+        unknown = sorted(set(assumptions.severity) - set(RULES))
+        if unknown:
+            key = ".".join(part for part in (prefix, "severity") if part)
+            raise ConfigError(f"{source}: {key}: unknown rule code(s) {unknown}")
+    return assumptions
 
 
 MAX_CONFIG_BYTES = 1 << 20
@@ -639,14 +687,16 @@ def load_assumptions(path: Path | None = None, *, cwd: Path | None = None) -> As
         else:
             break
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: tool.restore-contracts must be a table")
-    return build_assumptions(table, source=str(path))
+        raise ConfigError(f"{path}: {CONFIG_PREFIX} must be a table")
+    prefix = CONFIG_PREFIX if table is not document else ""
+    return build_assumptions(table, source=str(path), prefix=prefix)
 
 
 __all__ = (
     "ATTENTION_CASES",
     "CAUSE_CASES",
     "CONFIG_FILE",
+    "CONFIG_PREFIX",
     "DEFAULT_ATTENTION_BY_STATUS",
     "DEFAULT_CAUSE_BY_HTTP_STATUS",
     "DEFAULT_CAUSE_BY_MESSAGE",

@@ -99,7 +99,8 @@ class TestBadValues:
             ),
             (
                 {"surprise": 1},
-                "cfg: tool.restore-contracts.surprise: Extra inputs are not permitted",
+                "cfg: tool.restore-contracts.surprise: unknown key; the keys are: "
+                + ", ".join(sorted(Assumptions.model_fields)),
             ),
             (
                 {"severity": {"RR301": "fatal"}},
@@ -120,8 +121,7 @@ class TestBadValues:
         result = CliRunner().invoke(cli, ["--config", str(bad), "statuses"])
         assert result.exit_code == 2
         assert [
-            f"Error: {bad}: tool.restore-contracts.evidence_policy: Input should be "
-            "'latest_active' or 'latest_any'"
+            f"Error: {bad}: evidence_policy: Input should be 'latest_active' or 'latest_any'"
         ] == result.stderr.splitlines()
 
     def test_not_toml(self, tmp_path: Path) -> None:
@@ -239,12 +239,12 @@ class TestTablesAgainstVocabularies:
             (
                 'proof_by_outcome = { blocked = "exploded" }\n',
                 "truth",
-                "tool.restore-contracts.proof_by_outcome.blocked: Input should be 'not_linked'",
+                "proof_by_outcome.blocked: Input should be 'not_linked'",
             ),
             (
                 'next_actions = ["x"]\n',
                 "validate",
-                "tool.restore-contracts.next_action_by_case.dry_run: 'review_preview' is not in",
+                "next_action_by_case.dry_run: 'review_preview' is not in",
             ),
         ],
     )

@@ -122,20 +122,20 @@ class TestMissingDriver:
                 "postgresql://u:pw@127.0.0.1/db",
                 "psycopg",
                 "the postgresql driver (psycopg) is not installed: "
-                "pip install 'restore-contracts[postgres]'",
+                "pip install 'restore-contracts[postgres]' (or: pip install 'psycopg[binary]')",
             ),
             (
                 "mysql://u:pw@127.0.0.1/db",
                 "pymysql",
                 "the mysql driver (pymysql) is not installed: "
-                "pip install 'restore-contracts[mysql]'",
+                "pip install 'restore-contracts[mysql]' (or: pip install 'PyMySQL')",
             ),
         ],
     )
     def test_missing_driver_names_the_extra(
         self, monkeypatch: pytest.MonkeyPatch, spec: str, module: str, message: str
     ) -> None:
-        """Without the driver, the error says which extra installs it (and is an ImportError)."""
+        """Without the driver, the error names the extra and the driver package (an ImportError)."""
         monkeypatch.setitem(sys.modules, module, None)
         with pytest.raises(MissingDriverError) as caught:
             create_db_engine(parse_url(spec))

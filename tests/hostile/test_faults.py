@@ -226,8 +226,7 @@ class TestConfig:
             "db", "seed", f"sqlite:///{tmp_path / 'x.db'}", "--config", str(config)
         )
         expected = (
-            f"Error: {config}: tool.restore-contracts.evidence_policy: "
-            "Input should be 'latest_active' or 'latest_any'\n"
+            f"Error: {config}: evidence_policy: Input should be 'latest_active' or 'latest_any'\n"
         )
         assert (2, expected) == (code, stderr)
 

@@ -238,13 +238,13 @@ class TestExtraColumnsConfig:
         [
             (
                 'extra_columns = { restore_run = ["tenant_note"] }\n',
-                "tool.restore-contracts.extra_columns: unknown table(s) restore_run; expected "
+                "extra_columns: unknown table(s) restore_run; expected "
                 "workspaces, managed_environments, backup_sets, backup_items, operation_runs, "
                 "restore_runs, evidence_snapshots, restore_run_proofs",
             ),
             (
                 'extra_columns = { restore_runs = "tenant_note" }\n',
-                "tool.restore-contracts.extra_columns.restore_runs: Input should be a valid list",
+                "extra_columns.restore_runs: Input should be a valid list",
             ),
         ],
     )

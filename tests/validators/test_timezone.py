@@ -80,7 +80,7 @@ class TestConfiguration:
         assert (result.exit_code, result.stderr.splitlines()) == (
             2,
             [
-                f"Error: {config}: tool.restore-contracts.timezone: unknown timezone "
+                f"Error: {config}: timezone: unknown timezone "
                 "'Mars/Olympus_Mons' (expected an IANA name such as 'Europe/Berlin')"
             ],
         )

@@ -26,7 +26,7 @@ from restore_contracts.cli import explain as _explain
 from restore_contracts.cli import generate as _generate
 from restore_contracts.cli import truth as _truth
 from restore_contracts.cli import validate as _validate
-from restore_contracts.cli._context import CONFIG_OPTION, config_option
+from restore_contracts.cli._context import CONFIG_OPTION, config_option, examples
 from restore_contracts.errors import RestoreContractsError, mask_urls, os_error_message
 
 
@@ -48,7 +48,15 @@ class _Group(click.Group):
             raise _CliError(mask_urls(os_error_message(exc))) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "restore-contracts generate --format ndjson --out fixtures",
+        "restore-contracts validate fixtures/",
+        "restore-contracts truth sqlite:///restore-contracts.db",
+    ),
+)
 @click.version_option(__version__, prog_name="restore-contracts")
 @config_option
 def cli() -> None:

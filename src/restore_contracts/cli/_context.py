@@ -71,6 +71,11 @@ def timeout_option(command: _F) -> _F:
     )(command)
 
 
+def examples(*lines: str) -> str:
+    """A help epilog listing example command lines, kept as written (click's ``\\b``)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def assumptions_from(ctx: click.Context) -> Assumptions:
     """The configuration for this invocation (``--config`` or discovered), loaded on first use."""
     obj = ctx.find_root().ensure_object(dict)
@@ -86,5 +91,6 @@ __all__ = (
     "DEFAULT_TIMEOUT",
     "assumptions_from",
     "config_option",
+    "examples",
     "timeout_option",
 )

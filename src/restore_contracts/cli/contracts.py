@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, examples
 from restore_contracts.contracts import CONTRACTS
 from restore_contracts.contracts.status import STATUS_GROUPS
 from restore_contracts.derivations import TABLE_KEYS, derivation_tables
@@ -17,7 +17,14 @@ from restore_contracts.schemas import check_schemas, file_counts, write_schemas
 FORMAT = click.Choice(["text", "json"])
 
 
-@click.command()
+@click.command(
+    short_help="Write or check the JSON Schemas and SQL DDL.",
+    epilog=examples(
+        "restore-contracts schemas --out schemas",
+        "restore-contracts schemas --check",
+        "restore-contracts schemas --check --dir contracts/schemas",
+    ),
+)
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Write the schemas here."
 )
@@ -55,7 +62,14 @@ def schemas(out: Path | None, check: bool, directory: Path) -> None:
         click.echo(f"{directory}: {file_counts()} match the models")
 
 
-@click.command()
+@click.command(
+    short_help="Print the status taxonomy.",
+    epilog=examples(
+        "restore-contracts statuses",
+        "restore-contracts statuses --format json",
+        "restore-contracts statuses --config restore-contracts.toml",
+    ),
+)
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @click.pass_context
 def statuses(ctx: click.Context, fmt: str) -> None:
@@ -90,7 +104,14 @@ def statuses(ctx: click.Context, fmt: str) -> None:
     click.echo(f"dry runs: decision state {assumptions.dry_run_decision_state.value} (assumed)")
 
 
-@click.command()
+@click.command(
+    short_help="Print the rule tables of the derivations.",
+    epilog=examples(
+        "restore-contracts derivations",
+        "restore-contracts derivations --format json",
+        "restore-contracts derivations --config restore-contracts.toml",
+    ),
+)
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @click.pass_context
 def derivations(ctx: click.Context, fmt: str) -> None:
@@ -124,7 +145,14 @@ def derivations(ctx: click.Context, fmt: str) -> None:
             click.echo(f"  {r.rule:<{width}} [{r.provenance.value}] if {r.when} -> {r.then}{note}")
 
 
-@click.command()
+@click.command(
+    short_help="List contract fields with their provenance.",
+    epilog=examples(
+        "restore-contracts fields",
+        "restore-contracts fields restore_run",
+        "restore-contracts fields --provenance assumed --format json",
+    ),
+)
 @click.argument("contract", required=False, type=click.Choice(sorted(CONTRACTS)))
 @click.option(
     "--provenance",

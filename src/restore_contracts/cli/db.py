@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import click
 
 from restore_contracts.cli import generate as _generate
-from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli._context import assumptions_from, examples, timeout_option
 from restore_contracts.cli.validate import database_timeout
-from restore_contracts.db.urls import DEFAULT_URL, parse_url
+from restore_contracts.db.urls import DEFAULT_URL, DatabaseUrl, parse_url
+from restore_contracts.errors import InputError
 from restore_contracts.generators import World
 from restore_contracts.generators.api import Generator
 
@@ -37,7 +39,14 @@ WAIT_OPTION = click.option(
 )
 
 
-@click.group()
+@click.group(
+    short_help="Create, seed and describe databases of the contract tables.",
+    epilog=examples(
+        "restore-contracts db init postgresql://postgres@127.0.0.1/restore",
+        "restore-contracts db seed mysql://root@127.0.0.1/restore --replace",
+        "restore-contracts db ddl postgresql",
+    ),
+)
 def db() -> None:
     """Databases: the application's tables in PostgreSQL, MySQL/MariaDB or SQLite.
 
@@ -46,7 +55,15 @@ def db() -> None:
     """
 
 
-@db.command("init")
+@db.command(
+    "init",
+    short_help="Create the contract tables (idempotent).",
+    epilog=examples(
+        "restore-contracts db init",
+        "restore-contracts db init postgresql://postgres@127.0.0.1/restore",
+        "restore-contracts db init mysql://root@127.0.0.1/restore --no-foreign-keys",
+    ),
+)
 @URL_ARGUMENT
 @click.option(
     "--force",
@@ -60,9 +77,11 @@ def db() -> None:
 def init(url: str, force: bool, foreign_keys: bool, wait: float, timeout: float) -> None:
     """Create the contract tables (idempotent); never touches tables it did not create."""
     from restore_contracts.db.create import init_database
+    from restore_contracts.db.database import ensure_database
 
     parsed = parse_url(url)
     with database_timeout(timeout):
+        _say_created(parsed, ensure_database(parsed, "cannot initialise"))
         report = init_database(parsed, force=force, foreign_keys=foreign_keys, wait=wait)
     for name in report.created:
         click.echo(f"created  {name}")
@@ -74,6 +93,11 @@ def init(url: str, force: bool, foreign_keys: bool, wait: float, timeout: float)
         f"{parsed}: {len(report.created)} created, {len(report.replaced)} replaced, "
         f"{len(report.kept)} kept"
     )
+
+
+def _say_created(url: DatabaseUrl, created: bool) -> None:
+    if created:
+        click.echo(f"created database {url.url.database!r} (it did not exist)")
 
 
 WORLD_OPTIONS = ("seed", "scenario", "count", "status", "items", "locale", "code", "anchor")
@@ -118,7 +142,32 @@ def select_worlds(
     )
 
 
-@db.command("seed")
+REPLACE_HINT = (
+    "; the tables already hold rows with these ids (seeded before?): add --replace to "
+    "delete their rows first, in the same transaction"
+)
+
+
+@contextlib.contextmanager
+def _replace_hint(url: DatabaseUrl, replace: bool) -> Iterator[None]:
+    """A duplicate key while seeding without --replace says what to do, not only what broke."""
+    try:
+        yield
+    except InputError as exc:
+        if replace or not str(exc).startswith(f"cannot seed {url.masked}: duplicate key: "):
+            raise
+        raise InputError(str(exc) + REPLACE_HINT) from None
+
+
+@db.command(
+    "seed",
+    short_help="Insert generated worlds in one transaction.",
+    epilog=examples(
+        "restore-contracts db seed --scenario coverage --seed 1",
+        "restore-contracts db seed postgresql://postgres@127.0.0.1/restore --replace",
+        "restore-contracts db seed mysql://root@127.0.0.1/app --into-existing --scenario random",
+    ),
+)
 @URL_ARGUMENT
 @world_options
 @click.option(
@@ -162,13 +211,17 @@ def seed(
     would write. Only tables `db init` created are written to, unless
     --into-existing: then the application's own tables, as they are.
     """
+    from restore_contracts.db.database import ensure_database
     from restore_contracts.db.seed import seed_worlds
 
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
     # The application's timezone (configuration key ``timezone``, default UTC).
     timezone = assumptions_from(ctx).timezone
-    with database_timeout(timeout):
+    with database_timeout(timeout), _replace_hint(parsed, replace):
+        # --into-existing writes into the application's tables: a missing database is an error
+        if not into_existing:
+            _say_created(parsed, ensure_database(parsed, "cannot seed"))
         report = seed_worlds(
             parsed,
             worlds,
@@ -188,7 +241,14 @@ def seed(
     )
 
 
-@db.command("ddl")
+@db.command(
+    "ddl",
+    short_help="Print the DDL of the contract tables.",
+    epilog=examples(
+        "restore-contracts db ddl postgresql",
+        "restore-contracts db ddl mysql > schema.sql",
+    ),
+)
 @click.argument("dialect", type=click.Choice(DIALECT_NAMES))
 def ddl(dialect: str) -> None:
     """Print the DDL of the contract tables for one dialect (as in schemas/sql/)."""

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import orjson
 
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, examples
 from restore_contracts.display import clean
 from restore_contracts.explain import explain_run
 from restore_contracts.validators.findings import show
@@ -121,7 +121,14 @@ def render_text(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command()
+@click.command(
+    short_help="Explain one restore run: row, derivations, evidence, findings.",
+    epilog=examples(
+        "restore-contracts explain fixtures/ --run 1500001",
+        "restore-contracts explain sqlite:///restore-contracts.db --run 1500001 --format json",
+        "restore-contracts explain restore_runs.csv --run 42 --table restore_runs",
+    ),
+)
 @click.argument("source_spec", metavar="SOURCE")
 @click.option("--run", "run_id", required=True, type=click.IntRange(min=1), help="Restore run id.")
 @click.option(

@@ -10,7 +10,7 @@ import click
 import orjson
 
 from restore_contracts._io import atomic_write_bytes
-from restore_contracts.cli._context import assumptions_from
+from restore_contracts.cli._context import assumptions_from, examples
 from restore_contracts.config import Assumptions
 from restore_contracts.errors import InputError
 from restore_contracts.generators import (
@@ -101,7 +101,14 @@ class _Counted:
             yield world
 
 
-@click.command()
+@click.command(
+    short_help="Write seeded restore-run worlds as fixture files.",
+    epilog=examples(
+        "restore-contracts generate --seed 1 --format ndjson --out fixtures",
+        "restore-contracts generate --scenario random --count 100 --format csv --out exports",
+        "restore-contracts generate --mutate RR302 --format json --out broken",
+    ),
+)
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="Seed of every value and id (0-99999)."
 )
@@ -210,7 +217,13 @@ def generate(
             click.echo(f"  {path}")
 
 
-@click.command()
+@click.command(
+    short_help="List the scenario catalogue.",
+    epilog=examples(
+        "restore-contracts scenarios",
+        "restore-contracts scenarios --format json",
+    ),
+)
 @click.option("--format", "fmt", default="text", show_default=True, help="text or json.")
 def scenarios(fmt: str) -> None:
     """List the scenario catalogue: what each world shows and whether it is in the coverage set."""

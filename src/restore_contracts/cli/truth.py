@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import click
 
-from restore_contracts.cli._context import assumptions_from, timeout_option
+from restore_contracts.cli._context import assumptions_from, examples, timeout_option
 from restore_contracts.cli.validate import check_stdin, closing, database_timeout
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
@@ -17,7 +17,14 @@ from restore_contracts.truth.page import render_html
 from restore_contracts.validators.readers import Limits, open_source, require_contract_tables
 
 
-@click.command()
+@click.command(
+    short_help="Answer the open truth questions from data.",
+    epilog=examples(
+        "restore-contracts truth sqlite:///restore-contracts.db",
+        "restore-contracts truth exports/ --format json",
+        "restore-contracts truth postgresql://app@localhost/app --format html > truth.html",
+    ),
+)
 @click.argument("source_spec", metavar="SOURCE")
 @click.option(
     "--format",

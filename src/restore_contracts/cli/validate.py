@@ -12,7 +12,12 @@ import click
 import orjson
 
 from restore_contracts._io import atomic_write_bytes, same_file
-from restore_contracts.cli._context import DEFAULT_TIMEOUT, assumptions_from, timeout_option
+from restore_contracts.cli._context import (
+    DEFAULT_TIMEOUT,
+    assumptions_from,
+    examples,
+    timeout_option,
+)
 from restore_contracts.config import Severity
 from restore_contracts.db.urls import is_database_url
 from restore_contracts.errors import InputError
@@ -133,7 +138,14 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
 
-@click.command()
+@click.command(
+    short_help="Validate exports or a database against the contracts and rules.",
+    epilog=examples(
+        "restore-contracts validate fixtures/",
+        "restore-contracts validate exports/ --format junit --output validate.xml",
+        "restore-contracts validate postgresql://app@localhost/app --fail-on warning",
+    ),
+)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--table", help="Table of the rows when a file name or stdin does not say.")
 @click.option(
@@ -244,7 +256,14 @@ def validate(
         ctx.exit(1)
 
 
-@click.command()
+@click.command(
+    short_help="Print the rule catalogue.",
+    epilog=examples(
+        "restore-contracts rules",
+        "restore-contracts rules RR5",
+        "restore-contracts rules RR506 --format json",
+    ),
+)
 @click.argument("code", required=False)
 @click.option(
     "--format",

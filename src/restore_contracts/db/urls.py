@@ -36,16 +36,21 @@ class Backend:
     module: str
     extra: str | None
     """The ``restore-contracts[...]`` extra that installs the driver (None: standard library)."""
+    package: str | None = None
+    """The driver's own distribution: installs wherever the toolkit came from (a checkout,
+    a wheel, an index that does not carry restore-contracts)."""
 
     @property
     def install_hint(self) -> str:
-        """The command that installs the driver."""
-        return f"pip install 'restore-contracts[{self.extra}]'" if self.extra else ""
+        """The commands that install the driver: the extra, or the driver package itself."""
+        if not self.extra:
+            return ""
+        return f"pip install 'restore-contracts[{self.extra}]' (or: pip install '{self.package}')"
 
 
-POSTGRESQL = Backend("postgresql", "postgresql+psycopg", "psycopg", "postgres")
-MYSQL = Backend("mysql", "mysql+pymysql", "pymysql", "mysql")
-MARIADB = Backend("mariadb", "mariadb+pymysql", "pymysql", "mysql")
+POSTGRESQL = Backend("postgresql", "postgresql+psycopg", "psycopg", "postgres", "psycopg[binary]")
+MYSQL = Backend("mysql", "mysql+pymysql", "pymysql", "mysql", "PyMySQL")
+MARIADB = Backend("mariadb", "mariadb+pymysql", "pymysql", "mysql", "PyMySQL")
 SQLITE = Backend("sqlite", "sqlite+pysqlite", "sqlite3", None)
 
 _SCHEMES: dict[str, Backend] = {
