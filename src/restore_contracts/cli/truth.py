@@ -11,6 +11,7 @@ from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.holds import hold_rates
+from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.readers import open_source
 
 
@@ -42,6 +43,13 @@ from restore_contracts.validators.readers import open_source
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date printed in the report (default: today, UTC).",
 )
+@click.option(
+    "--jobs",
+    default="1",
+    show_default=True,
+    callback=lambda ctx, param, value: parse_jobs(value),
+    help="Processes checking restore_runs: a number or auto (every core); same report.",
+)
 @click.pass_context
 def truth(
     ctx: click.Context,
@@ -51,13 +59,14 @@ def truth(
     examples: int,
     table: str | None,
     report_date: datetime | None,
+    jobs: int,
 ) -> None:
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
     source = open_source(source_spec, table)
     try:
-        rates = hold_rates(source, assumptions)
+        rates = hold_rates(source, assumptions, jobs=jobs)
         report = truth_report(
             source,
             assumptions,

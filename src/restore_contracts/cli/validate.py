@@ -22,6 +22,7 @@ from restore_contracts.validators.catalogue import (
 )
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
+from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.progress import ProgressLine
 from restore_contracts.validators.readers import open_sources
 from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
@@ -97,6 +98,13 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Colour the text report (default: when stdout is a terminal).",
 )
+@click.option(
+    "--jobs",
+    default="1",
+    show_default=True,
+    callback=lambda ctx, param, value: parse_jobs(value),
+    help="Processes checking restore_runs: a number or auto (every core); same report.",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -112,6 +120,7 @@ def validate(
     max_examples: int,
     progress: bool | None,
     color: bool | None,
+    jobs: int,
 ) -> None:
     """Validate exports (files, directories, - for stdin) against the contracts and rules.
 
@@ -125,7 +134,7 @@ def validate(
     show_progress = progress if progress is not None else sys.stderr.isatty()
     line = ProgressLine(source, sys.stderr) if show_progress else None
     try:
-        result = Engine(assumptions, codes=codes, progress=line).run(source)
+        result = Engine(assumptions, codes=codes, progress=line, jobs=jobs).run(source)
     finally:
         source.close()
         if line is not None:

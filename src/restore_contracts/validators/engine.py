@@ -78,6 +78,9 @@ class ValidationResult:
     """Code -> why the rule could not run (a table the input lacks)."""
     baselined: int = 0
     """Findings a baseline accepted (removed from ``findings``)."""
+    applicable: dict[str, int] = field(default_factory=dict)
+    """Code -> rows the rule applied to (only for the codes the engine was asked to count:
+    rows of its table whose columns it reads could be read, of the cases it concerns)."""
 
     def counts(self) -> dict[str, int]:
         """Findings per rule code, by code."""
@@ -125,8 +128,16 @@ class Engine:
         *,
         codes: Iterable[str] | None = None,
         progress: ProgressCallback | None = None,
+        jobs: int = 1,
+        count_applicable: Iterable[str] = (),
     ) -> None:
         self.assumptions = assumptions
+        self.count_applicable = frozenset(count_applicable)
+        """Codes whose applicable rows are counted (the truth report's hold rates), in the
+        same pass as the checks."""
+        self.jobs = jobs
+        """Processes checking restore_runs (NDJSON read on a platform that forks; otherwise
+        one): the findings are the same, in the same order, whatever the number."""
         self.codes = frozenset(codes) if codes is not None else selected_codes()
         self.severity: dict[str, Severity] = severities(assumptions.severity)
         self.progress = progress
@@ -147,7 +158,7 @@ class Engine:
         applied = frozenset(result.applied)
         for table in READ_ORDER:
             if table in indexes.present:
-                result.rows[table] = self._read(source, table, ctx, applied, result.findings)
+                result.rows[table] = self._read(source, table, ctx, applied, result)
         if ORPHAN_PROOF in applied:
             for hit in orphan_proofs(ctx):
                 result.findings.append(self._finding(ORPHAN_PROOF, hit, PROOFS, None, "", None))
@@ -178,55 +189,25 @@ class Engine:
         table: str,
         ctx: RuleContext,
         applied: frozenset[str],
-        findings: list[Finding],
+        result: ValidationResult,
     ) -> int:
         """Stream one table: NDJSON text through the fast decoder where the source offers it,
         every other record through the record path."""
-        run = _TableRun(self, table, ctx, applied, findings)
+        run = _TableRun(self, table, ctx, applied, result.findings, result.applicable)
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
-        decode = fast_decoder(table)
-        if texts is None or decode is None:
+        if texts is None or run.decode is None:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        add = run.ids.add
-        checks = run.checks
-        by_case = run.by_case
-        emit = run.emit
-        index = None if table == RESTORE_RUNS else run.index
-        progress = self.progress
-        width = len(run.columns)
-        unknown = run.unknown_columns if run.check_columns else None
-        count = 0
-        for location, number, batch in texts:
-            for text in batch:
-                count += 1
-                row = decode(text)
-                if row is None:
-                    run.text(text, location, number)
-                    if number is not None:
-                        number += 1
-                    continue
-                key = row["id"]
-                first = add(key)
-                if not first:
-                    run.duplicate(key, location, number)
-                if unknown is not None and len(row) > width:
-                    unknown(row, key, location, number)
-                if by_case is not None:
-                    checks = by_case[row["status"], row["is_dry_run"]]
-                for code, check in checks:
-                    hits = check(row, ctx)
-                    if hits:
-                        emit(code, hits, key, location, number)
-                if first and index is not None:
-                    index(key, row, _ALL_READ, location, number)
-                if number is not None:
-                    number += 1
-            if progress is not None:
-                progress(table, count)
-        run.count += count
+        if table == RESTORE_RUNS and self.jobs > 1:
+            from restore_contracts.validators.parallel import read_in_parallel
+
+            if read_in_parallel(run, texts, self.jobs):
+                return run.finish()
+            texts = lines(table) if lines is not None else None
+            assert texts is not None
+        run.read_lines(texts, self.progress)
         return run.finish()
 
 
@@ -240,6 +221,7 @@ class _TableRun:
         ctx: RuleContext,
         applied: frozenset[str],
         findings: list[Finding],
+        applicable: dict[str, int] | None = None,
     ) -> None:
         self.engine = engine
         self.table = table
@@ -265,6 +247,9 @@ class _TableRun:
                 for dry in (False, True)
             }
         self.convert = fast_converter(table)
+        self.decode = fast_decoder(table)
+        self.max_unknown = MAX_UNKNOWN_COLUMNS
+        """Unknown column names counted one by one (a partition counts more, see parallel)."""
         self.reader = RowReader(table)
         self.columns = COLUMNS[table]
         self.known = self.columns | frozenset(engine.assumptions.extra_columns.get(table, ()))
@@ -280,6 +265,69 @@ class _TableRun:
         self.keep_snapshots = PROOFS in ctx.indexes.present
         self.active = ctx.active_evidence_statuses
         self.count = 0
+        self.applicable = applicable if applicable is not None else {}
+        self.tallied = [
+            RULES[code]
+            for code in sorted(engine.count_applicable)
+            if RULES[code].table == table and code in applied
+        ]
+        """Rules whose applicable rows this table counts."""
+        self.case_rows: dict[tuple[str, bool] | None, int] = {}
+        """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
+
+    def read_lines(
+        self,
+        texts: Iterable[tuple[str, int | None, list[bytes]]],
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Check batches of undecoded NDJSON lines: canonical rows through the fast decoder,
+        every other line through the record path."""
+        decode = self.decode
+        assert decode is not None
+        add = self.ids.add
+        checks = self.checks
+        by_case = self.by_case
+        emit = self.emit
+        ctx = self.ctx
+        table = self.table
+        index = None if table == RESTORE_RUNS else self.index
+        width = len(self.columns)
+        unknown = self.unknown_columns if self.check_columns else None
+        cases = self.case_rows if self.tallied else None
+        count = 0
+        for location, number, batch in texts:
+            for text in batch:
+                count += 1
+                row = decode(text)
+                if row is None:
+                    self.text(text, location, number)
+                    if number is not None:
+                        number += 1
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    self.duplicate(key, location, number)
+                if unknown is not None and len(row) > width:
+                    unknown(row, key, location, number)
+                if by_case is not None:
+                    case = row["status"], row["is_dry_run"]
+                    checks = by_case[case]
+                    if cases is not None:
+                        cases[case] = cases.get(case, 0) + 1
+                elif cases is not None:
+                    cases[None] = cases.get(None, 0) + 1
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, number)
+                if first and index is not None:
+                    index(key, row, _ALL_READ, location, number)
+                if number is not None:
+                    number += 1
+            if progress is not None:
+                progress(table, self.count + count)
+        self.count += count
 
     def emit(
         self, code: str, hits: Sequence[Hit], key: Any, location: str, line: int | None
@@ -307,8 +355,12 @@ class _TableRun:
     def duplicate(self, key: int, location: str, line: int | None) -> None:
         """Report a primary key seen before (the first row stays the indexed one)."""
         if self.check_duplicates:
-            hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
-            self.emit(DUPLICATE_KEY, (hit,), key, location, line)
+            self.findings.append(self.duplicate_finding(key, location, line))
+
+    def duplicate_finding(self, key: int, location: str, line: int | None) -> Finding:
+        """The finding of a primary key seen before."""
+        hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
+        return self.engine._finding(DUPLICATE_KEY, hit, self.table, key, location, line)
 
     def unknown_columns(self, row: Row, key: Any, location: str, line: int | None) -> None:
         """Count the row's columns the contract and the configuration do not know (RR103 is
@@ -323,7 +375,7 @@ class _TableRun:
             seen = unknown.get(name)
             if seen is not None:
                 seen[0] += 1
-            elif len(unknown) < MAX_UNKNOWN_COLUMNS:
+            elif len(unknown) < self.max_unknown:
                 unknown[name] = [1, key, location, line]
             else:
                 more = self.unknown_more
@@ -381,6 +433,8 @@ class _TableRun:
             checks = self.checks
             if self.by_case is not None:
                 checks = self.by_case[row["status"], row["is_dry_run"]]
+        if self.tallied:
+            self.tally(row, unread)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -433,8 +487,38 @@ class _TableRun:
         else:
             _index_row(indexes, table, key, row, unread)
 
+    def tally(self, row: Row, unread: frozenset[str]) -> None:
+        """Count the rules that apply to one row read by the record path."""
+        case = None
+        if self.table == RESTORE_RUNS and "status" in row and "is_dry_run" in row:
+            case = (row["status"], bool(row["is_dry_run"]))
+        if not unread:
+            self.case_rows[case] = self.case_rows.get(case, 0) + 1
+            return
+        applicable = self.applicable
+        ctx = self.ctx
+        for rule in self.tallied:
+            if not unread.isdisjoint(rule.reads):
+                continue
+            if case is not None and rule.when is not None and not rule.when(*case, ctx):
+                continue
+            applicable[rule.code] = applicable.get(rule.code, 0) + 1
+
+    def count_cases(self) -> None:
+        """Turn the rows counted per case into rows per rule (once, when the table is read)."""
+        applicable = self.applicable
+        ctx = self.ctx
+        for case, rows in self.case_rows.items():
+            for rule in self.tallied:
+                if case is not None and rule.when is not None and not rule.when(*case, ctx):
+                    continue
+                applicable[rule.code] = applicable.get(rule.code, 0) + rows
+        self.case_rows.clear()
+
     def finish(self) -> int:
         """Report the unknown columns and the final count; the rows read."""
+        if self.tallied:
+            self.count_cases()
         if self.check_columns:
             self.report_unknown()
         if self.engine.progress is not None:
@@ -478,9 +562,10 @@ def validate(
     *,
     codes: Iterable[str] | None = None,
     progress: ProgressCallback | None = None,
+    jobs: int = 1,
 ) -> ValidationResult:
-    """Validate a source (defaults: every rule, the default assumptions)."""
-    engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress)
+    """Validate a source (defaults: every rule, the default assumptions, one process)."""
+    engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress, jobs=jobs)
     return engine.run(source)
 
 
