@@ -70,10 +70,14 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut restore_runs into many partitions."""
+@pytest.fixture(params=["file spans", "line batches"])
+def small_partitions(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut restore_runs into many partitions: spans of the file the workers read themselves,
+    or the reader's batches of lines sent to them."""
+    monkeypatch.setattr(parallel, "PARTITION_BYTES", SMALL_PARTITION)
     monkeypatch.setattr(ndjson, "BATCH_BYTES", SMALL_PARTITION)
+    if request.param == "line batches":
+        monkeypatch.setattr(parallel, "ndjson_files", lambda source, table: None)
 
 
 @pytest.mark.usefixtures("small_partitions")
@@ -165,3 +169,32 @@ def test_auto_is_every_available_core() -> None:
     """--jobs auto means the cores this process may run on."""
     assert parallel.parse_jobs("auto") == len(os.sched_getaffinity(0))
     assert parallel.parse_jobs(" 3 ") == 3
+
+
+def test_spans_cut_at_line_ends(tmp_path: Path) -> None:
+    """A file is cut into spans of whole lines (up to the last line end of each block read)
+    with the number of each span's first line; a line longer than a block makes a longer span,
+    and a last line without a newline is a span of its own."""
+    path = tmp_path / "restore_runs.ndjson"
+    path.write_bytes(b"aa\nbb\n" + b"c" * 10 + b"\nd\ne")
+
+    class Part:
+        name = "runs"
+        format = "ndjson"
+
+        def __init__(self) -> None:
+            self.path = path
+
+    found = list(parallel.spans([Part()], 4))
+    assert found == [
+        ("runs", 1, str(path), 0, 3),
+        ("runs", 2, str(path), 3, 3),
+        ("runs", 3, str(path), 6, 13),
+        ("runs", 5, str(path), 19, 1),
+    ]
+    assert [parallel.lines_of(span)[2] for span in found] == [
+        [b"aa\n"],
+        [b"bb\n"],
+        [b"cccccccccc\n", b"d\n"],
+        [b"e"],
+    ]

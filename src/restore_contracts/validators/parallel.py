@@ -17,19 +17,22 @@ The same two functions serve any engine that can map over partitions (see
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 from array import array
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from restore_contracts.errors import InputError
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.index import as_id
 from restore_contracts.validators.readers.ndjson import BLANK, parse_line
+from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
 
 if TYPE_CHECKING:
@@ -101,12 +104,10 @@ class Partial:
 
 
 def check_partition(run: _TableRun, batch: Batch) -> Partial:
-    """Check one partition with a fresh table run (its findings, counts and unknown columns
-    start empty); ``run`` carries the engine, the context and the rules."""
-    from restore_contracts.validators.engine import _TableRun
-
+    """Check one partition with a fresh copy of ``run`` (the engine, the context and the
+    rules are shared; findings, counts and unknown columns start empty)."""
     findings: list[Finding] = []
-    part = _TableRun(run.engine, run.table, run.ctx, run.applied, findings)
+    part = run.fresh(findings)
     log = KeyLog(findings)
     part.ids = log  # type: ignore[assignment]
     part.max_unknown = PARTITION_UNKNOWN_COLUMNS
@@ -134,7 +135,7 @@ class Merge:
     run: _TableRun
     positions: list[int] = field(default_factory=list)
 
-    def add(self, partial: Partial, batch: Batch) -> None:
+    def add(self, partial: Partial, task: Task) -> None:
         """Fold one partition in: keys against every earlier partition's, findings in order,
         rows, unknown columns."""
         run = self.run
@@ -144,6 +145,7 @@ class Merge:
         repeated = [i for i, key in enumerate(partial.keys) if not ids.add(key)]
         findings = partial.findings
         if repeated and run.check_duplicates:
+            batch = lines_of(task)
             where = _keyed_lines(run, batch)
             location = batch[0]
             for i in reversed(repeated):
@@ -188,6 +190,89 @@ def _keyed_lines(run: _TableRun, batch: Batch) -> list[int | None]:
     return found
 
 
+Span = tuple[str, int, str, int, int]
+"""(location, number of the first line, path, offset, length): a partition of an NDJSON file
+that the worker reads itself (the parent only finds where lines end)."""
+
+Task = Batch | Span
+
+PARTITION_BYTES = 4 << 20
+"""Bytes of an NDJSON file per partition (whole lines; a longer line makes a longer one)."""
+
+
+def lines_of(task: Task) -> Batch:
+    """A partition's lines: read from its file for a span, as given for a batch."""
+    if len(task) == 3:
+        return task
+    location, number, path, offset, length = task
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        data = handle.read(length)
+    return location, number, io.BytesIO(data).readlines()
+
+
+def ndjson_files(source: Source, table: str) -> list[Any] | None:
+    """The NDJSON files that hold ``table``, in reading order, when every part of the source
+    offering it is one (a directory or a list of files); None otherwise."""
+    parts = getattr(source, "parts", None)
+    if parts is None:
+        parts = [source]
+    found: list[Any] = []
+    for part in parts:
+        if table not in part.tables():
+            continue
+        if getattr(part, "parts", None) is not None:
+            nested = ndjson_files(part, table)
+            if nested is None:
+                return None
+            found.extend(nested)
+        elif getattr(part, "format", None) == "ndjson" and isinstance(
+            getattr(part, "path", None), Path
+        ):
+            found.append(part)
+        else:
+            return None
+    return found
+
+
+def spans(files: list[Any], size: int) -> Iterator[Span]:
+    """Cut each file into spans of about ``size`` bytes of whole lines, counting lines."""
+    for part in files:
+        path: Path = part.path
+        meter = getattr(part, "meter", None)
+        with path.open("rb") as handle:
+            start = position = 0
+            number = 1
+            while True:
+                block = handle.read(size)
+                if not block:
+                    break
+                end = block.rfind(b"\n")
+                position += len(block)
+                if end < 0:
+                    continue
+                cut = position - len(block) + end + 1
+                yield part.name, number, str(path), start, cut - start
+                if meter is not None:
+                    meter.value += cut - start
+                number += block.count(b"\n")
+                start = cut
+            if position > start:
+                yield part.name, number, str(path), start, position - start
+                if meter is not None:
+                    meter.value += position - start
+
+
+def tasks(source: Source, table: str) -> Iterator[Task] | None:
+    """The partitions of ``table``: file spans where the files can be read by the workers,
+    else the reader's batches of lines; None when the source gives no lines."""
+    files = ndjson_files(source, table)
+    if files is not None:
+        return spans(files, PARTITION_BYTES)
+    lines = getattr(source, "json_lines", None)
+    return lines(table) if lines is not None else None
+
+
 _WORKER: list[Any] = []
 """The table run a worker process checks partitions with, set once when the worker starts
 (inherited from the parent by fork, never pickled); empty in the parent."""
@@ -197,15 +282,16 @@ def _start_worker(run: _TableRun) -> None:
     _WORKER[:] = [run]
 
 
-def _check_in_worker(batch: Batch) -> Partial:
-    return check_partition(_WORKER[0], batch)
+def _check_in_worker(task: Task) -> Partial:
+    return check_partition(_WORKER[0], lines_of(task))
 
 
-def read_in_parallel(run: _TableRun, texts: Iterable[Batch], jobs: int) -> bool:
+def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
     """Check ``restore_runs`` in ``jobs`` forked workers, merging into ``run``; False (with
     ``run`` untouched) when the platform cannot fork or a partition's unknown columns
     overflow, and the caller reads the table in one process."""
-    if not can_fork() or run.table != RESTORE_RUNS:
+    texts = tasks(source, run.table)
+    if texts is None or not can_fork() or run.table != RESTORE_RUNS:
         return False
     started = (len(run.findings), run.count, len(run.ids), dict(run.applicable))
     merge = Merge(run)
@@ -213,7 +299,7 @@ def read_in_parallel(run: _TableRun, texts: Iterable[Batch], jobs: int) -> bool:
     context = multiprocessing.get_context("fork")
     pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(run,))
     try:
-        pending: deque[tuple[AsyncResult[Partial], Batch]] = deque()
+        pending: deque[tuple[AsyncResult[Partial], Task]] = deque()
         for batch in texts:
             pending.append((pool.apply_async(_check_in_worker, (batch,)), batch))
             if len(pending) >= 2 * jobs:
