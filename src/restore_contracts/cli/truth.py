@@ -10,7 +10,6 @@ from restore_contracts.cli._context import assumptions_from
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
-from restore_contracts.truth.holds import hold_rates
 from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.readers import open_source
 
@@ -66,14 +65,14 @@ def truth(
     day: date = report_date.date() if report_date else datetime.now(UTC).date()
     source = open_source(source_spec, table)
     try:
-        rates = hold_rates(source, assumptions, jobs=jobs)
         report = truth_report(
             source,
             assumptions,
             report_date=day,
             policy=EvidencePolicy(evidence_policy) if evidence_policy else None,
             examples=examples,
-            hold_rates=rates,
+            measure_holds=True,
+            jobs=jobs,
         )
     finally:
         source.close()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ from restore_contracts.validators.tables import (
     RESTORE_RUNS,
     ROW_MODELS,
 )
+from restore_contracts.validators.tally import TableTally
 
 Row = dict[str, Any]
 ProgressCallback = Callable[[str, int], None]
@@ -79,6 +80,9 @@ class ValidationResult:
     """Code -> why the rule could not run (a table the input lacks)."""
     baselined: int = 0
     """Findings a baseline accepted (removed from ``findings``)."""
+    tallies: dict[str, TableTally] = field(default_factory=dict)
+    """Table -> what the truth report counts of it (only the tables the engine was asked to
+    tally)."""
     applicable: dict[str, int] = field(default_factory=dict)
     """Code -> rows the rule applied to (only for the codes the engine was asked to count:
     rows of its table whose columns it reads could be read, of the cases it concerns)."""
@@ -131,8 +135,12 @@ class Engine:
         progress: ProgressCallback | None = None,
         jobs: int = 1,
         count_applicable: Iterable[str] = (),
+        tally: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.assumptions = assumptions
+        self.tally: dict[str, tuple[str, ...]] = {t: tuple(c) for t, c in (tally or {}).items()}
+        """Table -> nullable columns: the tables whose rows are counted for the truth report
+        (:class:`TableTally`) in the same pass."""
         self.count_applicable = frozenset(count_applicable)
         """Codes whose applicable rows are counted (the truth report's hold rates), in the
         same pass as the checks."""
@@ -195,6 +203,8 @@ class Engine:
         """Stream one table: NDJSON text through the fast decoder where the source offers it,
         every other record through the record path."""
         run = _TableRun(self, table, ctx, applied, result.findings, result.applicable)
+        if table in self.tally:
+            run.counted = result.tallies[table] = TableTally(self.tally[table], run.reader.required)
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
         if texts is None or run.decode is None:
@@ -273,6 +283,8 @@ class _TableRun:
             if RULES[code].table == table and code in applied
         ]
         """Rules whose applicable rows this table counts."""
+        self.counted: TableTally | None = None
+        """The truth report's counts of this table, when asked for."""
         self.case_rows: dict[tuple[str, bool] | None, int] = {}
         """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
 
@@ -307,6 +319,7 @@ class _TableRun:
         width = len(self.columns)
         unknown = self.unknown_columns if self.check_columns else None
         cases = self.case_rows if self.tallied else None
+        whole = self.counted.whole if self.counted is not None else None
         count = 0
         for location, number, batch in texts:
             for text in batch:
@@ -330,6 +343,8 @@ class _TableRun:
                         cases[case] = cases.get(case, 0) + 1
                 elif cases is not None:
                     cases[None] = cases.get(None, 0) + 1
+                if whole is not None:
+                    whole(row)
                 for code, check in checks:
                     hits = check(row, ctx)
                     if hits:
@@ -416,11 +431,16 @@ class _TableRun:
         line = record.line
         problem = record.problem
         raw = record.data
+        tally = self.counted
         if problem is not None or raw is None:
+            if tally is not None:
+                tally.unreadable += 1
             if problem is not None and problem.code in applied:
                 self.emit(problem.code, (Hit("", problem.message),), None, location, line)
             return
         if type(raw) is not dict:
+            if tally is not None:
+                tally.invalid += 1
             if NOT_AN_OBJECT in applied:
                 hit = Hit("", f"row is {show(raw)}; expected an object of columns")
                 self.emit(NOT_AN_OBJECT, (hit,), None, location, line)
@@ -435,13 +455,25 @@ class _TableRun:
         shown = key if key is not None else _scalar(raw_key)
         if self.check_columns and not self.known.issuperset(raw):
             self.unknown_columns(raw, shown, location, line)
-        row = self.convert(raw) if self.convert is not None else None
+        row = self._convert(raw)
         if row is None:
             row, unread, problems = self.reader.read(raw)
             if problems:
                 self.problems(problems, shown, location, line)
             checks = self.checks_for(row, unread)
+            if tally is not None:
+                if problems or unread:
+                    pointers: dict[str, str] = {}
+                    for _, hit in problems:
+                        column = hit.pointer.split("/")[1] if hit.pointer else ""
+                        pointers.setdefault(column, hit.pointer)
+                    where = location if line is None else f"{location}:{line}"
+                    tally.by_column(row, unread, pointers, where)
+                else:
+                    tally.whole(row)
         else:
+            if tally is not None:
+                tally.whole(row)
             unread = _ALL_READ
             checks = self.checks
             if self.by_case is not None:
@@ -455,6 +487,16 @@ class _TableRun:
                 self.emit(code, hits, shown, location, line)
         if key is not None and first:
             self.index(key, row, unread, location, line)
+
+    def _convert(self, raw: Row) -> Row | None:
+        """The fast converter's row, or None for the column-by-column path (also when the
+        converter cannot encode a value, such as a lone surrogate in a string)."""
+        if self.convert is None:
+            return None
+        try:
+            return self.convert(raw)
+        except UnicodeError:
+            return None
 
     def problems(self, problems: list[Problem], key: Any, location: str, line: int | None) -> None:
         """Report what reading the row found, rule by rule (each capped like a check's)."""
@@ -530,6 +572,8 @@ class _TableRun:
 
     def finish(self) -> int:
         """Report the unknown columns and the final count; the rows read."""
+        if self.counted is not None:
+            self.counted.rows = self.count
         if self.tallied:
             self.count_cases()
         if self.check_columns:
