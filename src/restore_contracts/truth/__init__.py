@@ -11,7 +11,7 @@ from restore_contracts.truth.collect import COUNTED_TABLES, collect, nullable_co
 from restore_contracts.truth.holds import ASSUMED_CODES, rates_of
 from restore_contracts.truth.markdown import render_markdown
 from restore_contracts.truth.report import QUESTION_TITLES, build_report
-from restore_contracts.validators.engine import Engine
+from restore_contracts.validators.engine import Engine, PartitionRunner
 from restore_contracts.validators.source import Source
 
 
@@ -25,6 +25,7 @@ def truth_report(
     hold_rates: list[dict[str, Any]] | None = None,
     measure_holds: bool = False,
     jobs: int = 1,
+    partitions: PartitionRunner | None = None,
 ) -> dict[str, Any]:
     """Answer every question from ``source``.
 
@@ -35,7 +36,14 @@ def truth_report(
     chosen = policy or assumptions.evidence_policy
     codes = ASSUMED_CODES if measure_holds else ()
     tally = {table: nullable_columns(TABLE_MODELS[table]) for table in COUNTED_TABLES}
-    engine = Engine(assumptions, codes=codes, jobs=jobs, count_applicable=codes, tally=tally)
+    engine = Engine(
+        assumptions,
+        codes=codes,
+        jobs=jobs,
+        count_applicable=codes,
+        tally=tally,
+        partitions=partitions,
+    )
     result = engine.run(source)
     figures = collect(source, assumptions, chosen, examples, counted=result.tallies)
     return build_report(

@@ -54,6 +54,10 @@ Row = dict[str, Any]
 ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
 
+PartitionRunner = Callable[["_TableRun", Source], bool]
+"""Checks a table's partitions elsewhere and merges them into the table run (see
+:mod:`restore_contracts.validators.parallel`); False when it cannot."""
+
 PROGRESS_EVERY = 4096
 
 MAX_HITS_PER_ROW = 20
@@ -136,8 +140,12 @@ class Engine:
         jobs: int = 1,
         count_applicable: Iterable[str] = (),
         tally: Mapping[str, Sequence[str]] | None = None,
+        partitions: PartitionRunner | None = None,
     ) -> None:
         self.assumptions = assumptions
+        self.partitions = partitions
+        """Checks restore_runs as a map over partitions and a merge (another engine, such as
+        Dask); it returns False when it cannot, and the table is read here."""
         self.tally: dict[str, tuple[str, ...]] = {t: tuple(c) for t, c in (tally or {}).items()}
         """Table -> nullable columns: the tables whose rows are counted for the truth report
         (:class:`TableTally`) in the same pass."""
@@ -211,7 +219,10 @@ class Engine:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        if table == RESTORE_RUNS and self.jobs > 1:
+        if table == RESTORE_RUNS and self.partitions is not None:
+            if self.partitions(run, source):
+                return run.finish()
+        elif table == RESTORE_RUNS and self.jobs > 1:
             from restore_contracts.validators import parallel
 
             if parallel.read_in_parallel(run, source, self.jobs):
@@ -626,4 +637,4 @@ def validate(
     return engine.run(source)
 
 
-__all__ = ("Engine", "ProgressCallback", "ValidationResult", "validate")
+__all__ = ("Engine", "PartitionRunner", "ProgressCallback", "ValidationResult", "validate")

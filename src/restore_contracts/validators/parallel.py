@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from restore_contracts.errors import InputError
 from restore_contracts.validators.findings import Finding
-from restore_contracts.validators.index import as_id
+from restore_contracts.validators.index import IdSet, as_id
 from restore_contracts.validators.readers.ndjson import BLANK, parse_line
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
@@ -170,6 +170,26 @@ class Merge:
                 more[0] += rows
 
 
+Mark = tuple[int, int, int, dict[str, int]]
+
+
+def mark(run: _TableRun) -> Mark:
+    """What a table run holds before its partitions are merged (to undo an overflow)."""
+    return len(run.findings), run.count, len(run.ids), dict(run.applicable)
+
+
+def reset(run: _TableRun, started: Mark) -> None:
+    """Undo a merge that could not be exact: the table is then read in one process."""
+    del run.findings[started[0] :]
+    run.count = started[1]
+    run.unknown.clear()
+    run.unknown_more[:] = [0, None, "", None]
+    run.applicable.clear()
+    run.applicable.update(started[3])
+    if len(run.ids) != started[2]:
+        run.ctx.indexes.ids[run.table] = run.ids = IdSet()
+
+
 def _keyed_lines(run: _TableRun, batch: Batch) -> list[int | None]:
     """The line of each row of a partition that carries a key, in order, found as the
     partition's check found the keys (fast decoder first, then a plain parse)."""
@@ -293,7 +313,7 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
     texts = tasks(source, run.table)
     if texts is None or not can_fork() or run.table != RESTORE_RUNS:
         return False
-    started = (len(run.findings), run.count, len(run.ids), dict(run.applicable))
+    started = mark(run)
     merge = Merge(run)
     progress = run.engine.progress
     context = multiprocessing.get_context("fork")
@@ -313,16 +333,7 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
             if progress is not None:
                 progress(run.table, run.count)
     except Overflow:
-        del run.findings[started[0] :]
-        run.count = started[1]
-        run.unknown.clear()
-        run.unknown_more[:] = [0, None, "", None]
-        run.applicable.clear()
-        run.applicable.update(started[3])
-        if len(run.ids) != started[2]:
-            from restore_contracts.validators.index import IdSet
-
-            run.ctx.indexes.ids[run.table] = run.ids = IdSet()
+        reset(run, started)
         return False
     finally:
         pool.terminate()
@@ -338,6 +349,8 @@ __all__ = (
     "available_cores",
     "can_fork",
     "check_partition",
+    "mark",
     "parse_jobs",
     "read_in_parallel",
+    "reset",
 )
