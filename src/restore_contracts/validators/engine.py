@@ -35,6 +35,7 @@ from restore_contracts.validators.rules.attention import ORPHAN_PROOF, orphan_pr
 from restore_contracts.validators.rules.parse import DUPLICATE_KEY, NOT_AN_OBJECT
 from restore_contracts.validators.rules.row_shape import UNKNOWN_COLUMN, UNKNOWN_TABLE
 from restore_contracts.validators.source import Record, Source
+from restore_contracts.validators.spill import FindingLog
 from restore_contracts.validators.tables import (
     BACKUP_ITEMS,
     BACKUP_SETS,
@@ -51,6 +52,8 @@ from restore_contracts.validators.tables import (
 from restore_contracts.validators.tally import TableTally
 
 Row = dict[str, Any]
+Findings = list[Finding] | FindingLog
+"""Where a table run appends its findings: a partition's list, or the run's log."""
 ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
 
@@ -75,7 +78,8 @@ class ValidationResult:
     """Everything a report needs: the findings and what was (and was not) checked."""
 
     source: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: FindingLog = field(default_factory=FindingLog)
+    """In reading order; past a few thousand, kept in a temporary file (bounded memory)."""
     rows: dict[str, int] = field(default_factory=dict)
     """Rows read per table, in reading order."""
     applied: list[str] = field(default_factory=list)
@@ -242,7 +246,7 @@ class _TableRun:
         table: str,
         ctx: RuleContext,
         applied: frozenset[str],
-        findings: list[Finding],
+        findings: Findings,
         applicable: dict[str, int] | None = None,
     ) -> None:
         self.engine = engine
@@ -299,7 +303,7 @@ class _TableRun:
         self.case_rows: dict[tuple[str, bool] | None, int] = {}
         """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
 
-    def fresh(self, findings: list[Finding]) -> _TableRun:
+    def fresh(self, findings: Findings) -> _TableRun:
         """A copy sharing the checks, the context and the id set, with its own findings and
         counts (a partition's; building the checks again costs milliseconds)."""
         part = copy.copy(self)
