@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 import orjson
 
-from restore_contracts._io import atomic_write_bytes
+from restore_contracts._io import atomic_write_bytes, atomic_writer
 from restore_contracts.cli._context import assumptions_from
 from restore_contracts.config import Severity
 from restore_contracts.errors import InputError
@@ -25,7 +25,7 @@ from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.progress import ProgressLine
 from restore_contracts.validators.readers import open_sources
-from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
+from restore_contracts.validators.reports import REPORTERS, STREAMS, ReportOptions, failed
 from restore_contracts.validators.rules import selected_codes, severities
 
 
@@ -38,6 +38,20 @@ def _one_of(what: str, valid: list[str]) -> Callable[[click.Context, click.Param
         return value
 
     return check
+
+
+def _buffered(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Report pieces joined into writes of about ``size`` characters."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
 
 
 def _patterns(values: tuple[str, ...]) -> list[str]:
@@ -145,11 +159,14 @@ def validate(
         apply_baseline(result, accepted)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     options = ReportOptions(fail_on=fail_on, max_examples=max_examples, color=use_color)
-    report = REPORTERS[fmt](result, options)
+    pieces = _buffered(STREAMS[fmt](result, options))
     if output is not None:
-        atomic_write_bytes(output, report.encode())
+        with atomic_writer(output) as handle:
+            for piece in pieces:
+                handle.write(piece.encode())
     else:
-        click.echo(report, nl=False, color=use_color)
+        for piece in pieces:
+            click.echo(piece, nl=False, color=use_color)
     if failed(result, fail_on):
         ctx.exit(1)
 
