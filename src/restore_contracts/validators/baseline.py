@@ -141,7 +141,8 @@ def iter_identities(findings: Iterable[Finding]) -> Iterator[Identity]:
 
 def render_baseline(findings: Iterable[Finding]) -> bytes:
     """The baseline file accepting every one of ``findings`` (as many of each as there are)."""
-    counts = Counter(identities(list(findings)))
+    again = findings if isinstance(findings, FindingLog | list) else list(findings)
+    counts = Counter(iter_identities(again))
     entries: list[dict[str, Any]] = []
     for identity in sorted(counts):
         code, table, key, ptr, name, content = identity
