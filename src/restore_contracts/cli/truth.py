@@ -12,8 +12,8 @@ from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.charts import require_matplotlib
-from restore_contracts.truth.holds import hold_rates
 from restore_contracts.truth.page import render_html
+from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.readers import Limits, open_source, require_contract_tables
 
 
@@ -54,6 +54,13 @@ from restore_contracts.validators.readers import Limits, open_source, require_co
     help="Date printed in the report (default: today, UTC).",
 )
 @timeout_option
+@click.option(
+    "--jobs",
+    default="1",
+    show_default=True,
+    callback=lambda ctx, param, value: parse_jobs(value),
+    help="Processes checking restore_runs: a number or auto (every core); same report.",
+)
 @click.pass_context
 def truth(
     ctx: click.Context,
@@ -64,6 +71,7 @@ def truth(
     table: str | None,
     report_date: datetime | None,
     timeout: float,
+    jobs: int,
 ) -> None:
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
@@ -77,14 +85,14 @@ def truth(
         closing(open_source(source_spec, table, limits=limits)) as source,
     ):
         require_contract_tables(source)
-        rates = hold_rates(source, assumptions)
         report = truth_report(
             source,
             assumptions,
             report_date=day,
             policy=EvidencePolicy(evidence_policy) if evidence_policy else None,
             examples=examples,
-            hold_rates=rates,
+            measure_holds=True,
+            jobs=jobs,
         )
     if fmt == "json":
         click.echo(json_text(report), nl=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import orjson
 
-from restore_contracts._io import atomic_write_bytes, same_file
+from restore_contracts._io import atomic_write_bytes, atomic_writer, same_file
 from restore_contracts.cli._context import (
     DEFAULT_TIMEOUT,
     assumptions_from,
@@ -30,6 +30,7 @@ from restore_contracts.validators.catalogue import (
 )
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
+from restore_contracts.validators.parallel import parse_jobs
 from restore_contracts.validators.progress import ProgressLine
 from restore_contracts.validators.readers import (
     SKIPPED,
@@ -38,7 +39,7 @@ from restore_contracts.validators.readers import (
     require_contract_tables,
 )
 from restore_contracts.validators.readers._common import format_of
-from restore_contracts.validators.reports import REPORTERS, ReportOptions, failed
+from restore_contracts.validators.reports import REPORTERS, STREAMS, ReportOptions, failed
 from restore_contracts.validators.rules import selected_codes, severities
 from restore_contracts.validators.source import Source
 
@@ -134,6 +135,20 @@ def _read_from(directory: Path, path: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(directory))
 
 
+def _buffered(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Report pieces joined into writes of about ``size`` characters."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
+
+
 def _patterns(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
@@ -200,6 +215,13 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     help="Colour the text report (default: when stdout is a terminal).",
 )
 @timeout_option
+@click.option(
+    "--jobs",
+    default="1",
+    show_default=True,
+    callback=lambda ctx, param, value: parse_jobs(value),
+    help="Processes checking restore_runs: a number or auto (every core); same report.",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -216,6 +238,7 @@ def validate(
     progress: bool | None,
     color: bool | None,
     timeout: float,
+    jobs: int,
 ) -> None:
     """Validate exports (files, directories, - for stdin) against the contracts and rules.
 
@@ -237,7 +260,7 @@ def validate(
         try:
             with closing(source):
                 require_contract_tables(source)
-                result = Engine(assumptions, codes=codes, progress=line).run(source)
+                result = Engine(assumptions, codes=codes, progress=line, jobs=jobs).run(source)
         finally:
             if line is not None:
                 line.done()
@@ -247,11 +270,14 @@ def validate(
         apply_baseline(result, accepted)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     options = ReportOptions(fail_on=fail_on, max_examples=max_examples, color=use_color)
-    report = REPORTERS[fmt](result, options)
+    pieces = _buffered(STREAMS[fmt](result, options))
     if output is not None:
-        atomic_write_bytes(output, report.encode())
+        with atomic_writer(output) as handle:
+            for piece in pieces:
+                handle.write(piece.encode())
     else:
-        click.echo(report, nl=False, color=use_color)
+        for piece in pieces:
+            click.echo(piece, nl=False, color=use_color)
     if failed(result, fail_on):
         ctx.exit(1)
 

@@ -6,9 +6,12 @@ from datetime import date
 from typing import Any
 
 from restore_contracts.config import Assumptions, EvidencePolicy
-from restore_contracts.truth.collect import collect
+from restore_contracts.contracts import TABLE_MODELS
+from restore_contracts.truth.collect import COUNTED_TABLES, collect, nullable_columns
+from restore_contracts.truth.holds import ASSUMED_CODES, rates_of
 from restore_contracts.truth.markdown import render_markdown
 from restore_contracts.truth.report import QUESTION_TITLES, build_report
+from restore_contracts.validators.engine import Engine, PartitionRunner
 from restore_contracts.validators.source import Source
 
 
@@ -20,17 +23,36 @@ def truth_report(
     policy: EvidencePolicy | None = None,
     examples: int = 5,
     hold_rates: list[dict[str, Any]] | None = None,
+    measure_holds: bool = False,
+    jobs: int = 1,
+    partitions: PartitionRunner | None = None,
 ) -> dict[str, Any]:
-    """Answer every question from one streaming pass over ``source``."""
+    """Answer every question from ``source``.
+
+    One pass of the validation engine runs the assumed rules (``measure_holds``: their hold
+    rates, rows applied and held, in ``jobs`` processes) and counts the tables whose figures
+    are counts only; a second pass reads what the derivations need as contract models.
+    Without ``measure_holds``, ``hold_rates`` (computed elsewhere, or none) is reported."""
     chosen = policy or assumptions.evidence_policy
-    figures = collect(source, assumptions, chosen, examples)
+    codes = ASSUMED_CODES if measure_holds else ()
+    tally = {table: nullable_columns(TABLE_MODELS[table]) for table in COUNTED_TABLES}
+    engine = Engine(
+        assumptions,
+        codes=codes,
+        jobs=jobs,
+        count_applicable=codes,
+        tally=tally,
+        partitions=partitions,
+    )
+    result = engine.run(source)
+    figures = collect(source, assumptions, chosen, examples, counted=result.tallies)
     return build_report(
         figures,
         assumptions,
         source_name=source.name,
         policy=chosen,
         report_date=report_date,
-        hold_rates=hold_rates,
+        hold_rates=rates_of(result) if measure_holds else hold_rates,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -34,6 +35,7 @@ from restore_contracts.validators.findings import Hit
 from restore_contracts.validators.rowread import RowReader
 from restore_contracts.validators.source import Record, Source
 from restore_contracts.validators.tables import PROOFS
+from restore_contracts.validators.tally import TableTally
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 LEGACY = (RestoreRunStatus.ABORTED, RestoreRunStatus.COMPLETED_WITH_ERRORS)
@@ -242,16 +244,45 @@ def _observe_run(
         figures.examples.add("with_evidence" if has_evidence else "without_evidence", run.id)
 
 
+COUNTED_TABLES = ("workspaces", "managed_environments", "backup_sets", "backup_items")
+"""Tables whose figures are counts only: the validation engine can count them in its pass."""
+
+
+def take_counts(figures: Figures, table: str, tally: TableTally) -> None:
+    """Figures of a table counted by the validation engine's pass."""
+    figures.rows[table] += tally.rows
+    figures.unreadable[table] += tally.unreadable
+    figures.invalid[table] += tally.invalid
+    figures.partial[table] += tally.partial
+    if tally.non_null:
+        figures.non_null[table].update(tally.non_null)
+    if tally.values_not_read:
+        figures.values_not_read[table].update(
+            {column: list(entry) for column, entry in tally.values_not_read.items()}
+        )
+
+
 def collect(
-    source: Source, assumptions: Assumptions, policy: EvidencePolicy, examples: int
+    source: Source,
+    assumptions: Assumptions,
+    policy: EvidencePolicy,
+    examples: int,
+    *,
+    counted: Mapping[str, TableTally] | None = None,
 ) -> Figures:
-    """Read the source once (table by table) and count everything the questions need."""
+    """Read the source once (table by table) and count everything the questions need; the
+    tables in ``counted`` were counted by the validation engine's pass and are not read."""
     figures = Figures(examples_limit=examples)
     zone = zone_of(assumptions.timezone)
     present = set(source.tables())
     figures.tables_present = [t for t in TABLE_MODELS if t in present]
+    counted = counted or {}
     for table in figures.tables_present:
         if table == "restore_runs":
+            continue
+        tally = counted.get(table)
+        if tally is not None:
+            take_counts(figures, table, tally)
             continue
         for row in _read_table(source, table, figures, zone):
             if isinstance(row, OperationRun):
@@ -279,4 +310,12 @@ def collect(
     return figures
 
 
-__all__ = ("LEGACY", "Figures", "collect", "nullable_columns", "value_type")
+__all__ = (
+    "COUNTED_TABLES",
+    "LEGACY",
+    "Figures",
+    "collect",
+    "nullable_columns",
+    "take_counts",
+    "value_type",
+)

@@ -72,18 +72,21 @@ class VocabularyTally:
         """Count one value of a vocabulary (null means the key is absent: not counted)."""
         if value is None:
             return
+        seen = self.seen.get(name)
+        if seen is None:
+            seen = self.seen[name] = Counter()
+        if isinstance(value, str) and value in known:
+            seen[value] += 1
+            return
         text = _key(value)
-        seen = self.seen.setdefault(name, Counter())
-        outside = text not in known or not isinstance(value, str)
-        if outside and text not in seen:
+        if text not in seen:
             distinct = sum(1 for v in seen if v not in known)
             if distinct >= MAX_OUTSIDE_VALUES:
                 text = OTHER_VALUES
         seen[text] += 1
-        if outside:
-            kept = self.examples.setdefault(name, {}).setdefault(text, [])
-            if len(kept) < self.limit and row_id not in kept:
-                kept.append(row_id)
+        kept = self.examples.setdefault(name, {}).setdefault(text, [])
+        if len(kept) < self.limit and row_id not in kept:
+            kept.append(row_id)
 
     def observe_run(self, run: RestoreRun, a: Assumptions) -> None:
         """The item statuses, foundation decisions and preview actions of one run."""

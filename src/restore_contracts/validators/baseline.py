@@ -21,7 +21,7 @@ import hashlib
 import stat
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO
@@ -33,6 +33,7 @@ from restore_contracts.display import LIMIT, bound
 from restore_contracts.errors import InputError
 from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.findings import Finding
+from restore_contracts.validators.spill import FindingLog
 
 Identity = tuple[str, str, str, str, str, str]
 """code, table, id ("" for none), pointer, file name, fingerprint ("" when there is an id)."""
@@ -113,30 +114,35 @@ def _compact(text: str) -> str:
     return f"{text[:LIMIT]}…sha256:{_hash(text.encode())}"
 
 
-def identities(findings: Sequence[Finding]) -> list[Identity]:
+def identities(findings: Iterable[Finding]) -> list[Identity]:
     """The baseline identity of each finding, in order (id-less lines are read again)."""
+    return list(iter_identities(findings))
+
+
+def iter_identities(findings: Iterable[Finding]) -> Iterator[Identity]:
+    """The baseline identity of each finding, in order, in two passes over ``findings``
+    (the lines of id-less findings are read between them): nothing is held per finding."""
     wanted: dict[str, set[int]] = {}
     for finding in findings:
         if finding.id is None and finding.line is not None:
             wanted.setdefault(finding.source, set()).add(finding.line)
     lines = _line_hashes(wanted) if wanted else {}
-    result = []
     for finding in findings:
         code, table, key, ptr = (_compact(part) for part in finding.identity())
         if finding.id is not None:
-            result.append((code, table, key, ptr, "", ""))
+            yield (code, table, key, ptr, "", "")
             continue
         content = lines.get((finding.source, finding.line)) if finding.line is not None else None
         if content is None:
             content = _hash(f"{finding.pointer}\n{finding.message}".encode(errors="replace"))
         name = _compact(PurePath(finding.source).name)
-        result.append((code, table, key, ptr, name, content))
-    return result
+        yield (code, table, key, ptr, name, content)
 
 
 def render_baseline(findings: Iterable[Finding]) -> bytes:
     """The baseline file accepting every one of ``findings`` (as many of each as there are)."""
-    counts = Counter(identities(list(findings)))
+    again = findings if isinstance(findings, FindingLog | list) else list(findings)
+    counts = Counter(iter_identities(again))
     entries: list[dict[str, Any]] = []
     for identity in sorted(counts):
         code, table, key, ptr, name, content = identity
@@ -199,8 +205,8 @@ def apply_baseline(result: ValidationResult, baseline: Baseline) -> None:
     and count them as baselined."""
     left = Counter(baseline.accepted)
     loose = Counter(baseline.loose)
-    kept = []
-    for finding, identity in zip(result.findings, identities(result.findings), strict=True):
+    kept = FindingLog()
+    for finding, identity in zip(result.findings, iter_identities(result.findings), strict=True):
         if left[identity] > 0:
             left[identity] -= 1
             continue
@@ -217,6 +223,7 @@ __all__ = (
     "Identity",
     "apply_baseline",
     "identities",
+    "iter_identities",
     "load_baseline",
     "render_baseline",
     "write_baseline",

@@ -16,8 +16,9 @@ findings per row.
 
 from __future__ import annotations
 
+import copy
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.fastpath import fast_converter, fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, pointer, show
-from restore_contracts.validators.index import Indexes, as_id
+from restore_contracts.validators.index import Indexes, as_id, lower_id
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
 from restore_contracts.validators.readers.ndjson import parse_line
 from restore_contracts.validators.rowread import Problem, RowReader
@@ -34,6 +35,7 @@ from restore_contracts.validators.rules.attention import ORPHAN_PROOF, orphan_pr
 from restore_contracts.validators.rules.parse import DUPLICATE_KEY, NOT_AN_OBJECT
 from restore_contracts.validators.rules.row_shape import UNKNOWN_COLUMN, UNKNOWN_TABLE
 from restore_contracts.validators.source import Record, Source
+from restore_contracts.validators.spill import FindingLog
 from restore_contracts.validators.tables import (
     BACKUP_ITEMS,
     BACKUP_SETS,
@@ -47,10 +49,17 @@ from restore_contracts.validators.tables import (
     RESTORE_RUNS,
     ROW_MODELS,
 )
+from restore_contracts.validators.tally import TableTally
 
 Row = dict[str, Any]
+Findings = list[Finding] | FindingLog
+"""Where a table run appends its findings: a partition's list, or the run's log."""
 ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
+
+PartitionRunner = Callable[["_TableRun", Source], bool]
+"""Checks a table's partitions elsewhere and merges them into the table run (see
+:mod:`restore_contracts.validators.parallel`); False when it cannot."""
 
 PROGRESS_EVERY = 4096
 
@@ -69,7 +78,8 @@ class ValidationResult:
     """Everything a report needs: the findings and what was (and was not) checked."""
 
     source: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: FindingLog = field(default_factory=FindingLog)
+    """In reading order; past a few thousand, kept in a temporary file (bounded memory)."""
     rows: dict[str, int] = field(default_factory=dict)
     """Rows read per table, in reading order."""
     applied: list[str] = field(default_factory=list)
@@ -78,6 +88,12 @@ class ValidationResult:
     """Code -> why the rule could not run (a table the input lacks)."""
     baselined: int = 0
     """Findings a baseline accepted (removed from ``findings``)."""
+    tallies: dict[str, TableTally] = field(default_factory=dict)
+    """Table -> what the truth report counts of it (only the tables the engine was asked to
+    tally)."""
+    applicable: dict[str, int] = field(default_factory=dict)
+    """Code -> rows the rule applied to (only for the codes the engine was asked to count:
+    rows of its table whose columns it reads could be read, of the cases it concerns)."""
 
     def counts(self) -> dict[str, int]:
         """Findings per rule code, by code."""
@@ -125,8 +141,24 @@ class Engine:
         *,
         codes: Iterable[str] | None = None,
         progress: ProgressCallback | None = None,
+        jobs: int = 1,
+        count_applicable: Iterable[str] = (),
+        tally: Mapping[str, Sequence[str]] | None = None,
+        partitions: PartitionRunner | None = None,
     ) -> None:
         self.assumptions = assumptions
+        self.partitions = partitions
+        """Checks restore_runs as a map over partitions and a merge (another engine, such as
+        Dask); it returns False when it cannot, and the table is read here."""
+        self.tally: dict[str, tuple[str, ...]] = {t: tuple(c) for t, c in (tally or {}).items()}
+        """Table -> nullable columns: the tables whose rows are counted for the truth report
+        (:class:`TableTally`) in the same pass."""
+        self.count_applicable = frozenset(count_applicable)
+        """Codes whose applicable rows are counted (the truth report's hold rates), in the
+        same pass as the checks."""
+        self.jobs = jobs
+        """Processes checking restore_runs (NDJSON read on a platform that forks; otherwise
+        one): the findings are the same, in the same order, whatever the number."""
         self.codes = frozenset(codes) if codes is not None else selected_codes()
         self.severity: dict[str, Severity] = severities(assumptions.severity)
         self.progress = progress
@@ -147,7 +179,7 @@ class Engine:
         applied = frozenset(result.applied)
         for table in READ_ORDER:
             if table in indexes.present:
-                result.rows[table] = self._read(source, table, ctx, applied, result.findings)
+                result.rows[table] = self._read(source, table, ctx, applied, result)
         if ORPHAN_PROOF in applied:
             for hit in orphan_proofs(ctx):
                 result.findings.append(self._finding(ORPHAN_PROOF, hit, PROOFS, None, "", None))
@@ -178,55 +210,30 @@ class Engine:
         table: str,
         ctx: RuleContext,
         applied: frozenset[str],
-        findings: list[Finding],
+        result: ValidationResult,
     ) -> int:
         """Stream one table: NDJSON text through the fast decoder where the source offers it,
         every other record through the record path."""
-        run = _TableRun(self, table, ctx, applied, findings)
+        run = _TableRun(self, table, ctx, applied, result.findings, result.applicable)
+        if table in self.tally:
+            run.counted = result.tallies[table] = TableTally(self.tally[table], run.reader.required)
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
-        decode = fast_decoder(table, ctx.zone)
-        if texts is None or decode is None:
+        if texts is None or run.decode is None:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        add = run.ids.add
-        checks = run.checks
-        by_case = run.by_case
-        emit = run.emit
-        index = None if table == RESTORE_RUNS else run.index
-        progress = self.progress
-        width = len(run.columns)
-        unknown = run.unknown_columns if run.check_columns else None
-        count = 0
-        for location, number, batch in texts:
-            for text in batch:
-                count += 1
-                row = decode(text)
-                if row is None:
-                    run.text(text, location, number)
-                    if number is not None:
-                        number += 1
-                    continue
-                key = row["id"]
-                first = add(key)
-                if not first:
-                    run.duplicate(key, location, number)
-                if unknown is not None and len(row) > width:
-                    unknown(row, key, location, number)
-                if by_case is not None:
-                    checks = by_case[row["status"], row["is_dry_run"]]
-                for code, check in checks:
-                    hits = check(row, ctx)
-                    if hits:
-                        emit(code, hits, key, location, number)
-                if first and index is not None:
-                    index(key, row, _ALL_READ, location, number)
-                if number is not None:
-                    number += 1
-            if progress is not None:
-                progress(table, count)
-        run.count += count
+        if table == RESTORE_RUNS and self.partitions is not None:
+            if self.partitions(run, source):
+                return run.finish()
+        elif table == RESTORE_RUNS and self.jobs > 1:
+            from restore_contracts.validators import parallel
+
+            if parallel.read_in_parallel(run, source, self.jobs):
+                return run.finish()
+            texts = lines(table) if lines is not None else None
+            assert texts is not None
+        run.read_lines(texts, self.progress)
         return run.finish()
 
 
@@ -239,7 +246,8 @@ class _TableRun:
         table: str,
         ctx: RuleContext,
         applied: frozenset[str],
-        findings: list[Finding],
+        findings: Findings,
+        applicable: dict[str, int] | None = None,
     ) -> None:
         self.engine = engine
         self.table = table
@@ -265,6 +273,9 @@ class _TableRun:
                 for dry in (False, True)
             }
         self.convert = fast_converter(table, ctx.zone)
+        self.decode = fast_decoder(table, ctx.zone)
+        self.max_unknown = MAX_UNKNOWN_COLUMNS
+        """Unknown column names counted one by one (a partition counts more, see parallel)."""
         self.reader = RowReader(table, ctx.zone)
         self.columns = COLUMNS[table]
         self.known = self.columns | frozenset(engine.assumptions.extra_columns.get(table, ()))
@@ -280,6 +291,86 @@ class _TableRun:
         self.keep_snapshots = PROOFS in ctx.indexes.present
         self.active = ctx.active_evidence_statuses
         self.count = 0
+        self.applicable = applicable if applicable is not None else {}
+        self.tallied = [
+            RULES[code]
+            for code in sorted(engine.count_applicable)
+            if RULES[code].table == table and code in applied
+        ]
+        """Rules whose applicable rows this table counts."""
+        self.counted: TableTally | None = None
+        """The truth report's counts of this table, when asked for."""
+        self.case_rows: dict[tuple[str, bool] | None, int] = {}
+        """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
+
+    def fresh(self, findings: Findings) -> _TableRun:
+        """A copy sharing the checks, the context and the id set, with its own findings and
+        counts (a partition's; building the checks again costs milliseconds)."""
+        part = copy.copy(self)
+        part.findings = findings
+        part.count = 0
+        part.unknown = {}
+        part.unknown_more = [0, None, "", None]
+        part.applicable = {}
+        part.case_rows = {}
+        return part
+
+    def read_lines(
+        self,
+        texts: Iterable[tuple[str, int | None, list[bytes]]],
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Check batches of undecoded NDJSON lines: canonical rows through the fast decoder,
+        every other line through the record path."""
+        decode = self.decode
+        assert decode is not None
+        add = self.ids.add
+        checks = self.checks
+        by_case = self.by_case
+        emit = self.emit
+        ctx = self.ctx
+        table = self.table
+        index = None if table == RESTORE_RUNS else self.index
+        width = len(self.columns)
+        unknown = self.unknown_columns if self.check_columns else None
+        cases = self.case_rows if self.tallied else None
+        whole = self.counted.whole if self.counted is not None else None
+        count = 0
+        for location, number, batch in texts:
+            for text in batch:
+                count += 1
+                row = decode(text)
+                if row is None:
+                    self.text(text, location, number)
+                    if number is not None:
+                        number += 1
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    self.duplicate(key, location, number)
+                if unknown is not None and len(row) > width:
+                    unknown(row, key, location, number)
+                if by_case is not None:
+                    case = row["status"], row["is_dry_run"]
+                    checks = by_case[case]
+                    if cases is not None:
+                        cases[case] = cases.get(case, 0) + 1
+                elif cases is not None:
+                    cases[None] = cases.get(None, 0) + 1
+                if whole is not None:
+                    whole(row)
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, number)
+                if first and index is not None:
+                    index(key, row, _ALL_READ, location, number)
+                if number is not None:
+                    number += 1
+            if progress is not None:
+                progress(table, self.count + count)
+        self.count += count
 
     def emit(
         self, code: str, hits: Sequence[Hit], key: Any, location: str, line: int | None
@@ -307,8 +398,12 @@ class _TableRun:
     def duplicate(self, key: int, location: str, line: int | None) -> None:
         """Report a primary key seen before (the first row stays the indexed one)."""
         if self.check_duplicates:
-            hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
-            self.emit(DUPLICATE_KEY, (hit,), key, location, line)
+            self.findings.append(self.duplicate_finding(key, location, line))
+
+    def duplicate_finding(self, key: int, location: str, line: int | None) -> Finding:
+        """The finding of a primary key seen before."""
+        hit = Hit(f"/{self.pk}", f"{self.pk} {key} appears again in {self.table}")
+        return self.engine._finding(DUPLICATE_KEY, hit, self.table, key, location, line)
 
     def unknown_columns(self, row: Row, key: Any, location: str, line: int | None) -> None:
         """Count the row's columns the contract and the configuration do not know (RR103 is
@@ -321,13 +416,13 @@ class _TableRun:
             if name in known:
                 continue
             seen = unknown.get(name)
-            if seen is None and len(unknown) < MAX_UNKNOWN_COLUMNS:
+            if seen is None and len(unknown) < self.max_unknown:
                 unknown[name] = [1, key, location, line]
                 continue
             if seen is None:
                 seen = self.unknown_more
             seen[0] += 1
-            if seen[0] == 1 or _lower_id(key, seen[1]):
+            if seen[0] == 1 or lower_id(key, seen[1]):
                 seen[1:] = [key, location, line]
 
     def text(self, text: bytes, location: str, line: int | None) -> None:
@@ -350,11 +445,16 @@ class _TableRun:
         line = record.line
         problem = record.problem
         raw = record.data
+        tally = self.counted
         if problem is not None or raw is None:
+            if tally is not None:
+                tally.unreadable += 1
             if problem is not None and problem.code in applied:
                 self.emit(problem.code, (Hit("", problem.message),), None, location, line)
             return
         if type(raw) is not dict:
+            if tally is not None:
+                tally.invalid += 1
             if NOT_AN_OBJECT in applied:
                 hit = Hit("", f"row is {show(raw)}; expected an object of columns")
                 self.emit(NOT_AN_OBJECT, (hit,), None, location, line)
@@ -369,17 +469,31 @@ class _TableRun:
         shown = key if key is not None else _scalar(raw_key)
         if self.check_columns and not self.known.issuperset(raw):
             self.unknown_columns(raw, shown, location, line)
-        row = self.convert(raw) if self.convert is not None else None
+        row = self._convert(raw)
         if row is None:
             row, unread, problems = self.reader.read(raw)
             if problems:
                 self.problems(problems, shown, location, line)
             checks = self.checks_for(row, unread)
+            if tally is not None:
+                if problems or unread:
+                    pointers: dict[str, str] = {}
+                    for _, hit in problems:
+                        column = hit.pointer.split("/")[1] if hit.pointer else ""
+                        pointers.setdefault(column, hit.pointer)
+                    where = location if line is None else f"{location}:{line}"
+                    tally.by_column(row, unread, pointers, where)
+                else:
+                    tally.whole(row)
         else:
+            if tally is not None:
+                tally.whole(row)
             unread = _ALL_READ
             checks = self.checks
             if self.by_case is not None:
                 checks = self.by_case[row["status"], row["is_dry_run"]]
+        if self.tallied:
+            self.tally(row, unread)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -387,6 +501,16 @@ class _TableRun:
                 self.emit(code, hits, shown, location, line)
         if key is not None and first:
             self.index(key, row, unread, location, line)
+
+    def _convert(self, raw: Row) -> Row | None:
+        """The fast converter's row, or None for the column-by-column path (also when the
+        converter cannot encode a value, such as a lone surrogate in a string)."""
+        if self.convert is None:
+            return None
+        try:
+            return self.convert(raw)
+        except UnicodeError:
+            return None
 
     def problems(self, problems: list[Problem], key: Any, location: str, line: int | None) -> None:
         """Report what reading the row found, rule by rule (each capped like a check's)."""
@@ -432,8 +556,40 @@ class _TableRun:
         else:
             _index_row(indexes, table, key, row, unread)
 
+    def tally(self, row: Row, unread: frozenset[str]) -> None:
+        """Count the rules that apply to one row read by the record path."""
+        case = None
+        if self.table == RESTORE_RUNS and "status" in row and "is_dry_run" in row:
+            case = (row["status"], bool(row["is_dry_run"]))
+        if not unread:
+            self.case_rows[case] = self.case_rows.get(case, 0) + 1
+            return
+        applicable = self.applicable
+        ctx = self.ctx
+        for rule in self.tallied:
+            if not unread.isdisjoint(rule.reads):
+                continue
+            if case is not None and rule.when is not None and not rule.when(*case, ctx):
+                continue
+            applicable[rule.code] = applicable.get(rule.code, 0) + 1
+
+    def count_cases(self) -> None:
+        """Turn the rows counted per case into rows per rule (once, when the table is read)."""
+        applicable = self.applicable
+        ctx = self.ctx
+        for case, rows in self.case_rows.items():
+            for rule in self.tallied:
+                if case is not None and rule.when is not None and not rule.when(*case, ctx):
+                    continue
+                applicable[rule.code] = applicable.get(rule.code, 0) + rows
+        self.case_rows.clear()
+
     def finish(self) -> int:
         """Report the unknown columns and the final count; the rows read."""
+        if self.counted is not None:
+            self.counted.rows = self.count
+        if self.tallied:
+            self.count_cases()
         if self.check_columns:
             self.report_unknown()
         if self.engine.progress is not None:
@@ -463,13 +619,6 @@ class _TableRun:
             self.findings.append(finding(UNKNOWN_COLUMN, hit, table, key, location, line))
 
 
-def _lower_id(key: Any, than: Any) -> bool:
-    """Whether ``key`` is an id below ``than`` (a row without an id never displaces one)."""
-    if type(key) is not int:
-        return False
-    return type(than) is not int or key < than
-
-
 def _scalar(value: Any) -> int | str | None:
     """A primary key that is not a valid id, shown as it is when it is text or a number."""
     if isinstance(value, bool) or value is None:
@@ -485,10 +634,11 @@ def validate(
     *,
     codes: Iterable[str] | None = None,
     progress: ProgressCallback | None = None,
+    jobs: int = 1,
 ) -> ValidationResult:
-    """Validate a source (defaults: every rule, the default assumptions)."""
-    engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress)
+    """Validate a source (defaults: every rule, the default assumptions, one process)."""
+    engine = Engine(assumptions or Assumptions(), codes=codes, progress=progress, jobs=jobs)
     return engine.run(source)
 
 
-__all__ = ("Engine", "ProgressCallback", "ValidationResult", "validate")
+__all__ = ("Engine", "PartitionRunner", "ProgressCallback", "ValidationResult", "validate")

@@ -98,4 +98,16 @@ class Indexes:
         return found
 
 
-__all__ = ("IdSet", "Indexes", "as_id")
+def lower_id(key: Any, than: Any) -> bool:
+    """Whether ``key`` is an id below ``than`` (a row without an id never displaces one)."""
+    if type(key) is not int:
+        return False
+    return type(than) is not int or key < than
+
+
+__all__ = (
+    "IdSet",
+    "Indexes",
+    "as_id",
+    "lower_id",
+)

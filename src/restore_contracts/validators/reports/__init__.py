@@ -6,16 +6,17 @@ name from ``REPORTERS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.reports._common import ReportOptions, failed, summary
-from restore_contracts.validators.reports.github import render_github
-from restore_contracts.validators.reports.json import render_json
+from restore_contracts.validators.reports.github import render_github, stream_github
+from restore_contracts.validators.reports.json import render_json, stream_json
 from restore_contracts.validators.reports.junit import render_junit
 from restore_contracts.validators.reports.text import render_text
 
 Reporter = Callable[[ValidationResult, ReportOptions], str]
+Stream = Callable[[ValidationResult, ReportOptions], Iterator[str]]
 
 REPORTERS: dict[str, Reporter] = {
     "text": render_text,
@@ -25,4 +26,22 @@ REPORTERS: dict[str, Reporter] = {
 }
 """Report format name -> reporter."""
 
-__all__ = ("REPORTERS", "ReportOptions", "Reporter", "failed", "summary")
+
+def _whole(reporter: Reporter) -> Stream:
+    def stream(result: ValidationResult, options: ReportOptions) -> Iterator[str]:
+        yield reporter(result, options)
+
+    return stream
+
+
+STREAMS: dict[str, Stream] = {
+    "text": _whole(render_text),
+    "json": stream_json,
+    "junit": _whole(render_junit),
+    "github": stream_github,
+}
+"""Report format name -> the same report in pieces, written as they come: JSON and GitHub
+hold nothing per finding; the text report holds counts and examples per rule; JUnit is
+built whole (its failing testcases carry their findings)."""
+
+__all__ = ("REPORTERS", "STREAMS", "ReportOptions", "Reporter", "Stream", "failed", "summary")

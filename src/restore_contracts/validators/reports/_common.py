@@ -41,6 +41,22 @@ def by_rule(result: ValidationResult) -> dict[str, list[Finding]]:
     return dict(sorted(groups.items()))
 
 
+def by_rule_examples(
+    result: ValidationResult, examples: int
+) -> dict[str, tuple[int, list[Finding]]]:
+    """Per rule code, in order: how many findings, and the first ``examples`` of them in
+    reading order (one pass; memory bounded by the examples, not the findings)."""
+    groups: dict[str, tuple[list[int], list[Finding]]] = {}
+    for finding in result.findings:
+        group = groups.get(finding.code)
+        if group is None:
+            group = groups[finding.code] = ([0], [])
+        group[0][0] += 1
+        if len(group[1]) < examples:
+            group[1].append(finding)
+    return {code: (count[0], kept) for code, (count, kept) in sorted(groups.items())}
+
+
 def summary(result: ValidationResult, fail_on: Severity) -> dict[str, Any]:
     """The summary every machine-readable report carries."""
     severity_counts = dict.fromkeys(SEVERITIES, 0)
@@ -71,4 +87,13 @@ def title_of(code: str) -> str:
     return RULES[code].title
 
 
-__all__ = ("ReportOptions", "by_rule", "failed", "fails", "place", "summary", "title_of")
+__all__ = (
+    "ReportOptions",
+    "by_rule",
+    "by_rule_examples",
+    "failed",
+    "fails",
+    "place",
+    "summary",
+    "title_of",
+)

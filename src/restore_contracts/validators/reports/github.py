@@ -10,6 +10,8 @@ open, so its location goes into the title instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from restore_contracts.display import clean
 from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.reports._common import ReportOptions, place, title_of
@@ -29,8 +31,12 @@ def escape_property(text: str) -> str:
 
 def render_github(result: ValidationResult, options: ReportOptions) -> str:
     """One annotation per finding, then a plain summary line."""
+    return "".join(stream_github(result, options))
+
+
+def stream_github(result: ValidationResult, options: ReportOptions) -> Iterator[str]:
+    """The annotations a line at a time (nothing held per finding)."""
     limit = options.max_length
-    lines = []
     for finding in result.findings:
         title = f"{finding.code} {title_of(finding.code)}"
         props = []
@@ -43,12 +49,11 @@ def render_github(result: ValidationResult, options: ReportOptions) -> str:
         props.append(f"title={escape_property(title)}")
         where = place(finding, limit)[-1]
         message = f"{where} {clean(finding.pointer or '/', limit)}: {clean(finding.message, limit)}"
-        lines.append(f"::{_LEVEL[finding.severity]} {','.join(props)}::{escape_data(message)}")
-    lines.append(
+        yield f"::{_LEVEL[finding.severity]} {','.join(props)}::{escape_data(message)}\n"
+    yield (
         f"restore-contracts: {len(result.findings)} findings in"
-        f" {escape_data(clean(result.source, limit))} ({len(result.skipped)} rules skipped)"
+        f" {escape_data(clean(result.source, limit))} ({len(result.skipped)} rules skipped)\n"
     )
-    return "\n".join(lines) + "\n"
 
 
-__all__ = ("escape_data", "escape_property", "render_github")
+__all__ = ("escape_data", "escape_property", "render_github", "stream_github")

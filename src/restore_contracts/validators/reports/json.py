@@ -7,6 +7,7 @@ separators, lone surrogates) is escaped: see :func:`restore_contracts.display.js
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from restore_contracts.display import bound, bounded, safe_json_text
@@ -31,12 +32,28 @@ def _finding(finding: Finding, limit: int) -> dict[str, Any]:
 
 def render_json(result: ValidationResult, options: ReportOptions) -> str:
     """Every finding (all of them, not examples) and the summary."""
+    return "".join(stream_json(result, options))
+
+
+def _indented(document: Any, spaces: int) -> str:
+    """A value as the whole document's encoder prints it nested ``spaces`` deep (JSON
+    strings hold no raw newline, so every line break is the encoder's)."""
+    text = safe_json_text(document)[:-1]
+    return text.replace("\n", "\n" + " " * spaces)
+
+
+def stream_json(result: ValidationResult, options: ReportOptions) -> Iterator[str]:
+    """The JSON report in pieces, a finding at a time: the same bytes as encoding the whole
+    document, without holding it."""
     limit = options.max_length
-    document = {
-        "findings": [_finding(finding, limit) for finding in result.findings],
-        "summary": bounded(summary(result, options.fail_on), limit),
-    }
-    return safe_json_text(document)
+    opened = False
+    for finding in result.findings:
+        head = ",\n    " if opened else '{\n  "findings": [\n    '
+        opened = True
+        yield head + _indented(_finding(finding, limit), 4)
+    yield "\n  ],\n" if opened else '{\n  "findings": [],\n'
+    tail = _indented(bounded(summary(result, options.fail_on), limit), 2)
+    yield f'  "summary": {tail}\n}}\n'
 
 
-__all__ = ("render_json",)
+__all__ = ("render_json", "stream_json")

@@ -15,7 +15,7 @@ from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.reports._common import (
     ReportOptions,
-    by_rule,
+    by_rule_examples,
     failed,
     place,
     summary,
@@ -39,9 +39,9 @@ def render_text(result: ValidationResult, options: ReportOptions) -> str:
 
     limit = options.max_length
     lines: list[str] = []
-    for code, findings in by_rule(result).items():
+    for code, (count, findings) in by_rule_examples(result, max(options.max_examples, 1)).items():
         severity = findings[0].severity
-        head = f"{code} {severity:<7} {title_of(code)} ({_plural(len(findings), 'finding')})"
+        head = f"{code} {severity:<7} {title_of(code)} ({_plural(count, 'finding')})"
         lines.append(paint(head, severity))
         for finding in findings[: options.max_examples]:
             parts = [
@@ -50,7 +50,7 @@ def render_text(result: ValidationResult, options: ReportOptions) -> str:
                 clean(finding.message, limit),
             ]
             lines.append("  " + "  ".join(parts))
-        hidden = len(findings) - options.max_examples
+        hidden = count - options.max_examples
         if hidden > 0:
             lines.append(f"  ... and {hidden} more")
     facts = summary(result, options.fail_on)

@@ -1,0 +1,356 @@
+"""Restore runs checked in several processes: a map over partitions and an ordered merge.
+
+The referenced tables are read once, in the parent, into the indexes; worker
+processes are then forked, so each inherits those indexes (and the rules'
+context) without copying or pickling them. ``restore_runs`` is cut into the
+batches of lines its reader yields; each batch is checked in a worker
+(:func:`check_partition`) into a :class:`Partial` (its findings, rows, the keys
+it saw with where each row's findings start, and its unknown columns), and the
+parent merges the partials in reading order (:class:`Merge`). What only the
+whole table can tell, a key repeated in two partitions, is decided in the
+merge, and its finding is put where one process would have put it: the
+findings, their order and every count are those of one process.
+
+The same two functions serve any engine that can map over partitions (see
+:mod:`restore_contracts.dask`).
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from array import array
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from restore_contracts.errors import InputError
+from restore_contracts.validators.findings import Finding
+from restore_contracts.validators.index import IdSet, as_id, lower_id
+from restore_contracts.validators.readers.ndjson import BLANK, parse_line
+from restore_contracts.validators.source import Source
+from restore_contracts.validators.tables import RESTORE_RUNS
+
+if TYPE_CHECKING:
+    from restore_contracts.validators.engine import _TableRun
+
+Batch = tuple[str, int | None, list[bytes]]
+"""(location, number of the first line, undecoded lines): one partition of a table."""
+
+PARTITION_UNKNOWN_COLUMNS = 1000
+"""Unknown column names a partition counts one by one. Past this many in one partition the
+merge could not tell every name's count, and the table is read again in one process."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (``--jobs auto``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def parse_jobs(value: str) -> int:
+    """``--jobs``: a positive number of processes, or ``auto`` for every available core."""
+    text = value.strip().lower()
+    if text == "auto":
+        return available_cores()
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    raise InputError(f"--jobs must be a positive whole number or auto, not {value!r}")
+
+
+def can_fork() -> bool:
+    """Whether workers can inherit the indexes (the fork start method exists)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class KeyLog:
+    """Stands in for a partition's id set: every key a row carries, with the number of
+    findings before that row (so a duplicate found in the merge goes before the row's
+    others). Every key is "new" here; the merge decides."""
+
+    __slots__ = ("findings", "keys", "starts")
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.keys: list[int] = []
+        self.starts = array("q")
+
+    def add(self, key: int) -> bool:
+        self.keys.append(key)
+        self.starts.append(len(self.findings))
+        return True
+
+
+@dataclass(slots=True)
+class Partial:
+    """What checking one partition found: mergeable in reading order."""
+
+    findings: list[Finding]
+    rows: int
+    keys: list[int]
+    starts: array[int]
+    unknown: dict[str, list[Any]]
+    """Unknown column -> [rows, first id, first location, first line], first seen first."""
+    overflow: bool
+    """More unknown column names than a partition counts (the merge cannot be exact)."""
+    applicable: dict[str, int]
+    """Rows each counted rule applied to (see ``Engine.count_applicable``)."""
+
+
+def check_partition(run: _TableRun, batch: Batch) -> Partial:
+    """Check one partition with a fresh copy of ``run`` (the engine, the context and the
+    rules are shared; findings, counts and unknown columns start empty)."""
+    findings: list[Finding] = []
+    part = run.fresh(findings)
+    log = KeyLog(findings)
+    part.ids = log  # type: ignore[assignment]
+    part.max_unknown = PARTITION_UNKNOWN_COLUMNS
+    part.read_lines((batch,), None)
+    part.count_cases()
+    return Partial(
+        findings,
+        part.count,
+        log.keys,
+        log.starts,
+        part.unknown,
+        bool(part.unknown_more[0]),
+        part.applicable,
+    )
+
+
+class Overflow(Exception):
+    """A partition counted more unknown column names than the merge can combine exactly."""
+
+
+@dataclass(slots=True)
+class Merge:
+    """Partials folded in reading order into the parent's table run."""
+
+    run: _TableRun
+    positions: list[int] = field(default_factory=list)
+
+    def add(self, partial: Partial, task: Task) -> None:
+        """Fold one partition in: keys against every earlier partition's, findings in order,
+        rows, unknown columns."""
+        run = self.run
+        if partial.overflow:
+            raise Overflow
+        ids = run.ids
+        repeated = [i for i, key in enumerate(partial.keys) if not ids.add(key)]
+        findings = partial.findings
+        if repeated and run.check_duplicates:
+            batch = lines_of(task)
+            where = _keyed_lines(run, batch)
+            location = batch[0]
+            for i in reversed(repeated):
+                duplicate = run.duplicate_finding(partial.keys[i], location, where[i])
+                findings.insert(partial.starts[i], duplicate)
+        run.findings.extend(findings)
+        run.count += partial.rows
+        applicable = run.applicable
+        for code, rows in partial.applicable.items():
+            applicable[code] = applicable.get(code, 0) + rows
+        merged = run.unknown
+        for name, (rows, key, location, line) in partial.unknown.items():
+            seen = merged.get(name)
+            if seen is None and len(merged) < run.max_unknown:
+                merged[name] = [rows, key, location, line]
+                continue
+            if seen is None:
+                seen = run.unknown_more
+            first = not seen[0]
+            seen[0] += rows
+            if first or lower_id(key, seen[1]):
+                seen[1:] = [key, location, line]
+
+
+Mark = tuple[int, int, int, dict[str, int]]
+
+
+def mark(run: _TableRun) -> Mark:
+    """What a table run holds before its partitions are merged (to undo an overflow)."""
+    return len(run.findings), run.count, len(run.ids), dict(run.applicable)
+
+
+def reset(run: _TableRun, started: Mark) -> None:
+    """Undo a merge that could not be exact: the table is then read in one process."""
+    del run.findings[started[0] :]
+    run.count = started[1]
+    run.unknown.clear()
+    run.unknown_more[:] = [0, None, "", None]
+    run.applicable.clear()
+    run.applicable.update(started[3])
+    if len(run.ids) != started[2]:
+        run.ctx.indexes.ids[run.table] = run.ids = IdSet()
+
+
+def _keyed_lines(run: _TableRun, batch: Batch) -> list[int | None]:
+    """The line of each row of a partition that carries a key, in order, found as the
+    partition's check found the keys (fast decoder first, then a plain parse)."""
+    decode = run.decode
+    assert decode is not None
+    _, number, lines = batch
+    found: list[int | None] = []
+    for offset, text in enumerate(lines):
+        line = None if number is None else number + offset
+        row = decode(text)
+        if row is not None:
+            found.append(line)
+            continue
+        data, problem = parse_line(text, line or 0)
+        keyed = problem is None and type(data) is dict and data is not BLANK
+        if keyed and as_id(data.get(run.pk)) is not None:
+            found.append(line)
+    return found
+
+
+Span = tuple[str, int, str, int, int]
+"""(location, number of the first line, path, offset, length): a partition of an NDJSON file
+that the worker reads itself (the parent only finds where lines end)."""
+
+Task = Batch | Span
+
+PARTITION_BYTES = 4 << 20
+"""Bytes of an NDJSON file per partition (whole lines; a longer line makes a longer one)."""
+
+
+def lines_of(task: Task) -> Batch:
+    """A partition's lines: read from its file for a span, as given for a batch."""
+    if len(task) == 3:
+        return task
+    location, number, path, offset, length = task
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        data = handle.read(length)
+    return location, number, io.BytesIO(data).readlines()
+
+
+def ndjson_files(source: Source, table: str) -> list[Any] | None:
+    """The NDJSON files that hold ``table``, in reading order, when every part of the source
+    offering it is one (a directory or a list of files); None otherwise."""
+    parts = getattr(source, "parts", None)
+    if parts is None:
+        parts = [source]
+    found: list[Any] = []
+    for part in parts:
+        if table not in part.tables():
+            continue
+        if getattr(part, "parts", None) is not None:
+            nested = ndjson_files(part, table)
+            if nested is None:
+                return None
+            found.extend(nested)
+        elif getattr(part, "format", None) == "ndjson" and isinstance(
+            getattr(part, "path", None), Path
+        ):
+            found.append(part)
+        else:
+            return None
+    return found
+
+
+def spans(files: list[Any], size: int) -> Iterator[Span]:
+    """Cut each file into spans of about ``size`` bytes of whole lines, counting lines."""
+    for part in files:
+        path: Path = part.path
+        meter = getattr(part, "meter", None)
+        with path.open("rb") as handle:
+            start = position = 0
+            number = 1
+            while True:
+                block = handle.read(size)
+                if not block:
+                    break
+                end = block.rfind(b"\n")
+                position += len(block)
+                if end < 0:
+                    continue
+                cut = position - len(block) + end + 1
+                yield part.name, number, str(path), start, cut - start
+                if meter is not None:
+                    meter.value += cut - start
+                number += block.count(b"\n")
+                start = cut
+            if position > start:
+                yield part.name, number, str(path), start, position - start
+                if meter is not None:
+                    meter.value += position - start
+
+
+def tasks(source: Source, table: str) -> Iterator[Task] | None:
+    """The partitions of ``table``: file spans where the files can be read by the workers,
+    else the reader's batches of lines; None when the source gives no lines."""
+    files = ndjson_files(source, table)
+    if files is not None:
+        return spans(files, PARTITION_BYTES)
+    lines = getattr(source, "json_lines", None)
+    return lines(table) if lines is not None else None
+
+
+_WORKER: list[Any] = []
+"""The table run a worker process checks partitions with, set once when the worker starts
+(inherited from the parent by fork, never pickled); empty in the parent."""
+
+
+def _start_worker(run: _TableRun) -> None:
+    _WORKER[:] = [run]
+
+
+def _check_in_worker(task: Task) -> Partial:
+    return check_partition(_WORKER[0], lines_of(task))
+
+
+def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
+    """Check ``restore_runs`` in ``jobs`` forked workers, merging into ``run``; False (with
+    ``run`` untouched) when the platform cannot fork or a partition's unknown columns
+    overflow, and the caller reads the table in one process."""
+    texts = tasks(source, run.table)
+    if texts is None or not can_fork() or run.table != RESTORE_RUNS:
+        return False
+    started = mark(run)
+    merge = Merge(run)
+    progress = run.engine.progress
+    context = multiprocessing.get_context("fork")
+    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(run,))
+    try:
+        pending: deque[tuple[AsyncResult[Partial], Task]] = deque()
+        for batch in texts:
+            pending.append((pool.apply_async(_check_in_worker, (batch,)), batch))
+            if len(pending) >= 2 * jobs:
+                result, done = pending.popleft()
+                merge.add(result.get(), done)
+                if progress is not None:
+                    progress(run.table, run.count)
+        while pending:
+            result, done = pending.popleft()
+            merge.add(result.get(), done)
+            if progress is not None:
+                progress(run.table, run.count)
+    except Overflow:
+        reset(run, started)
+        return False
+    finally:
+        pool.terminate()
+        pool.join()
+    return True
+
+
+__all__ = (
+    "Batch",
+    "KeyLog",
+    "Merge",
+    "Partial",
+    "available_cores",
+    "can_fork",
+    "check_partition",
+    "mark",
+    "parse_jobs",
+    "read_in_parallel",
+    "reset",
+)
