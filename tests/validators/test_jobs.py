@@ -15,7 +15,7 @@ from restore_contracts.cli import cli
 from restore_contracts.config import Assumptions
 from restore_contracts.validators import parallel
 from restore_contracts.validators.engine import Engine
-from restore_contracts.validators.readers import ndjson, open_sources
+from restore_contracts.validators.readers import _common, open_sources
 
 SMALL_PARTITION = 4096
 """Bytes of lines per partition in these tests (the reader's batch), so that a small export is
@@ -70,14 +70,10 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(params=["file spans", "line batches"])
-def small_partitions(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut restore_runs into many partitions: spans of the file the workers read themselves,
-    or the reader's batches of lines sent to them."""
-    monkeypatch.setattr(parallel, "PARTITION_BYTES", SMALL_PARTITION)
-    monkeypatch.setattr(ndjson, "BATCH_BYTES", SMALL_PARTITION)
-    if request.param == "line batches":
-        monkeypatch.setattr(parallel, "ndjson_files", lambda source, table: None)
+@pytest.fixture
+def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut restore_runs into many partitions: small batches of lines from the reader."""
+    monkeypatch.setattr(_common, "CHUNK", SMALL_PARTITION)
 
 
 @pytest.mark.usefixtures("small_partitions")
@@ -115,10 +111,10 @@ def test_engine_results_identical(export: Path) -> None:
     unknown = [f.message for f in one.findings if f.code == "RR103"]
     assert len(duplicates) == 8
     assert unknown == [
-        'column "extra_0" is not in the restore_runs contract (5 rows; this is the first)',
-        'column "extra_1" is not in the restore_runs contract (5 rows; this is the first)',
-        'column "extra_2" is not in the restore_runs contract (3 rows; this is the first)',
-        'column "extra_3" is not in the restore_runs contract (3 rows; this is the first)',
+        'column "extra_0" is not in the restore_runs contract (5 rows; this is the one with the lowest id)',
+        'column "extra_1" is not in the restore_runs contract (5 rows; this is the one with the lowest id)',
+        'column "extra_2" is not in the restore_runs contract (3 rows; this is the one with the lowest id)',
+        'column "extra_3" is not in the restore_runs contract (3 rows; this is the one with the lowest id)',
     ]
 
 
@@ -197,4 +193,31 @@ def test_spans_cut_at_line_ends(tmp_path: Path) -> None:
         [b"bb\n"],
         [b"cccccccccc\n", b"d\n"],
         [b"e"],
+    ]
+
+
+@pytest.mark.usefixtures("small_partitions")
+def test_hostile_lines_read_as_one_process_reads_them(export: Path, tmp_path: Path) -> None:
+    """CR-only line ends and a line past max_line_bytes: --jobs 2 reads every line exactly as
+    --jobs 1 does (the workers get the reader's lines, never a file span of their own)."""
+    hostile = tmp_path / "export"
+    hostile.mkdir()
+    for path in export.iterdir():
+        (hostile / path.name).write_bytes(path.read_bytes())
+    runs = hostile / "restore_runs.ndjson"
+    lines = runs.read_bytes().split(b"\n")
+    lines[3] = b'{"id": 1, "status": "' + b"x" * 5000 + b'"}'
+    runs.write_bytes(b"\r".join(lines))
+    config = tmp_path / "restore-contracts.toml"
+    config.write_text("max_line_bytes = 4096\n")
+    outputs = [
+        invoke(
+            "--config", str(config), "validate", str(hostile), "--format", "json", "--jobs", jobs
+        )
+        for jobs in ("1", "2")
+    ]
+    found = orjson.loads(outputs[0].output)["findings"]
+    assert (outputs[0].exit_code, outputs[0].output) == (outputs[1].exit_code, outputs[1].output)
+    assert [f["code"] for f in found if f["line"] == 4 and f["table"] == "restore_runs"] == [
+        "RR022"
     ]

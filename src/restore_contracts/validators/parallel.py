@@ -26,11 +26,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from restore_contracts.errors import InputError
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.index import IdSet, as_id, lower_id
+from restore_contracts.validators.readers._common import Limits, Meter, line_batches
 from restore_contracts.validators.readers.ndjson import BLANK, parse_line
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
@@ -220,15 +221,39 @@ PARTITION_BYTES = 4 << 20
 """Bytes of an NDJSON file per partition (whole lines; a longer line makes a longer one)."""
 
 
-def lines_of(task: Task) -> Batch:
-    """A partition's lines: read from its file for a span, as given for a batch."""
+class _Capped(io.RawIOBase):
+    """A file read from ``offset`` for ``length`` bytes at most (one span)."""
+
+    def __init__(self, handle: BinaryIO, length: int) -> None:
+        self.handle = handle
+        self.left = length
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.handle.read(size)
+        self.left -= len(data)
+        return data
+
+
+def lines_of(task: Task, limits: Limits | None = None) -> Batch:
+    """A partition's lines: read from its file for a span, as given for a batch.
+
+    A span is read as the readers read a file (:func:`line_batches`): a line
+    longer than the limit stands as its problem, never held whole.
+    """
     if len(task) == 3:
         return task
     location, number, path, offset, length = task
+    lines: list[bytes] = []
     with open(path, "rb") as handle:
         handle.seek(offset)
-        data = handle.read(length)
-    return location, number, io.BytesIO(data).readlines()
+        capped: Any = _Capped(handle, length)
+        for batch in line_batches(capped, Meter(), limits or Limits()):
+            lines.extend(batch)
+    return location, number, lines
 
 
 def ndjson_files(source: Source, table: str) -> list[Any] | None:
@@ -284,11 +309,9 @@ def spans(files: list[Any], size: int) -> Iterator[Span]:
 
 
 def tasks(source: Source, table: str) -> Iterator[Task] | None:
-    """The partitions of ``table``: file spans where the files can be read by the workers,
-    else the reader's batches of lines; None when the source gives no lines."""
-    files = ndjson_files(source, table)
-    if files is not None:
-        return spans(files, PARTITION_BYTES)
+    """The partitions of ``table``: the reader's batches of lines, so every line is read
+    exactly as one process reads it (size limits, line ends, psql COPY text); None when the
+    source gives no lines. File spans, which workers read themselves, serve Dask."""
     lines = getattr(source, "json_lines", None)
     return lines(table) if lines is not None else None
 
