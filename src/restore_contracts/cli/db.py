@@ -13,6 +13,7 @@ from restore_contracts.cli.validate import database_timeout
 from restore_contracts.db.urls import DEFAULT_URL, parse_url
 from restore_contracts.generators import World
 from restore_contracts.generators.api import Generator
+from restore_contracts.progress import PROGRESS_OPTION, showing
 
 DIALECT_NAMES = ("mysql", "postgresql", "sqlite")
 """The dialects ``db ddl`` renders (``restore_contracts.db.ddl.DIALECTS``, named here so the
@@ -143,6 +144,7 @@ def select_worlds(
 @FOREIGN_KEYS_OPTION
 @WAIT_OPTION
 @timeout_option
+@PROGRESS_OPTION
 @click.pass_context
 def seed(
     ctx: click.Context,
@@ -154,6 +156,7 @@ def seed(
     foreign_keys: bool,
     wait: float,
     timeout: float,
+    progress: bool | None,
     **options: Any,
 ) -> None:
     """Insert generated worlds in one transaction (all or nothing), creating the tables first.
@@ -167,11 +170,22 @@ def seed(
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
     # The application's timezone (configuration key ``timezone``, default UTC).
-    timezone = assumptions_from(ctx).timezone
-    with database_timeout(timeout):
+    assumptions = assumptions_from(ctx)
+    timezone = assumptions.timezone
+    total = _generate.world_total(
+        worlds,
+        assumptions,
+        scenario=options["scenario"],
+        status=options["status"],
+        count=options["count"],
+    )
+    with (
+        database_timeout(timeout),
+        showing(progress, f"db seed {parsed}", total=total) as bar,
+    ):
         report = seed_worlds(
             parsed,
-            worlds,
+            _generate.counted_worlds(worlds, bar),
             batch_size=batch_size,
             replace=replace,
             foreign_keys=foreign_keys,
