@@ -206,3 +206,15 @@ def test_truth_report_is_the_same_bytes_and_quiet_without_a_terminal(export: Pat
     assert "truth " in drawn.stderr
     assert (piped.stderr, quiet.stderr) == ("", "")
     assert (drawn.stdout, quiet.stdout) == (piped.stdout, piped.stdout)
+
+
+def test_schemas_draws_the_files_it_writes_on_a_terminal(tmp_path: Path) -> None:
+    """schemas --out ends with a full bar and the number of files it wrote; the stdout list
+    of files is the same with --no-progress."""
+    drawn = run(["schemas", "--out", "a"], tmp_path, tty=True)
+    quiet = run(["schemas", "--out", "a", "--no-progress"], tmp_path, tty=True)
+    files = sorted(p for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert (drawn.code, quiet.stderr, drawn.stdout) == (0, "", quiet.stdout)
+    assert re.fullmatch(
+        rf"schemas {BAR} 100% {len(files)} files  [\d,]+ files/s", drawn.lines()[-1]
+    )

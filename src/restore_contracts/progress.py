@@ -40,10 +40,10 @@ def wanted(flag: bool | None, stream: TextIO | None = None) -> bool:
     return bool(isatty is not None and isatty())
 
 
-def _rate(rows: int, elapsed: float | None) -> str:
+def _rate(rows: int, elapsed: float | None, unit: str) -> str:
     if not elapsed or elapsed <= 0:
-        return "- rows/s"
-    return f"{rows / elapsed:,.0f} rows/s"
+        return f"- {unit}/s"
+    return f"{rows / elapsed:,.0f} {unit}/s"
 
 
 def _eta(seconds: float | None) -> str:
@@ -79,7 +79,7 @@ class Bar:
 
             def render(self, task: Any) -> Text:
                 rows = int(task.fields.get("rows", 0))
-                parts = [f"{rows:,} {unit}", _rate(rows, task.elapsed)]
+                parts = [f"{rows:,} {unit}", _rate(rows, task.elapsed, unit)]
                 if task.total is not None and not task.finished:
                     eta = _eta(task.time_remaining)
                     if eta:
@@ -128,12 +128,14 @@ class Bar:
         rows: int | None = None,
         completed: float | None = None,
         description: str | None = None,
+        total: float | None = None,
     ) -> None:
-        """Set the rows so far (and what ``total`` counts, and the description, if given)."""
+        """Set the rows so far (and what ``total`` counts, the description and the total,
+        if given)."""
         if rows is not None:
             self.rows = rows
         self._progress.update(
-            self._task, completed=completed, description=description, rows=self.rows
+            self._task, completed=completed, description=description, total=total, rows=self.rows
         )
 
     def close(self) -> None:
