@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 import click
 
 REFRESH_PER_SECOND = 10
-"""Redraws a second at most (rich's refresh thread)."""
+"""Redraws a second at most: callers update the bar no more often than this."""
 
 PROGRESS_OPTION = click.option(
     "--progress/--no-progress",
@@ -98,7 +98,7 @@ class Bar:
         self._progress = Progress(
             *columns,
             console=console,
-            refresh_per_second=REFRESH_PER_SECOND,
+            auto_refresh=False,
             redirect_stdout=False,
             redirect_stderr=False,
             transient=False,
@@ -137,6 +137,7 @@ class Bar:
         self._progress.update(
             self._task, completed=completed, description=description, total=total, rows=self.rows
         )
+        self._progress.refresh()
 
     def close(self) -> None:
         """Draw the final state and leave it on its own line."""
