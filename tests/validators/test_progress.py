@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from restore_contracts.validators.progress import CountingSource, ProgressLine, total_bytes
-from restore_contracts.validators.readers import CombinedSource, FileSource
+from restore_contracts.validators.progress import (
+    CountingSource,
+    ProgressLine,
+    bytes_read,
+    total_bytes,
+)
+from restore_contracts.validators.readers import CombinedSource, FileSource, open_source
 from restore_contracts.validators.readers.memory import RowsSource
 from restore_contracts.validators.source import Record
 
@@ -108,3 +113,14 @@ def test_counting_source_reports_every_record_it_hands_on() -> None:
             {"rows": 5000, "completed": None, "description": "truth workspaces"},
         ],
     )
+
+
+def test_bytes_read_counts_a_shared_meter_once(tmp_path: Path) -> None:
+    """A directory's files share one meter; the bytes read are the file's bytes, not one count
+    per file."""
+    for name in ("workspaces", "restore_runs"):
+        (tmp_path / f"{name}.ndjson").write_bytes(b'{"id": 1}\n')
+    source = open_source(str(tmp_path))
+    assert isinstance(source, CombinedSource)
+    records = list(source.records("workspaces"))
+    assert (len(records), bytes_read(source), total_bytes(source)) == (1, 10, 20)

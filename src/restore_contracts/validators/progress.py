@@ -30,6 +30,28 @@ def total_bytes(source: Source) -> int | None:
         return None
 
 
+def bytes_read(source: Source) -> int:
+    """Bytes a source has read so far, each meter counted once.
+
+    The files of a directory share one meter, and ``CombinedSource.bytes_read`` adds up
+    its parts, which would count the shared meter once per file.
+    """
+    meters: dict[int, Any] = {}
+    pending: list[Any] = [source]
+    while pending:
+        current = pending.pop()
+        parts = getattr(current, "parts", None)
+        if parts is not None:
+            pending.extend(parts)
+            continue
+        meter = getattr(current, "meter", None)
+        if meter is not None:
+            meters[id(meter)] = meter
+    if meters:
+        return sum(int(meter.value) for meter in meters.values())
+    return int(getattr(source, "bytes_read", 0))
+
+
 class ProgressLine:
     """Called by the engine with a table and its rows so far; redraws at most 10 times a second.
 
@@ -74,7 +96,7 @@ class ProgressLine:
         """Hand the current figures to the bar."""
         completed = None
         if self.total is not None:
-            read = int(getattr(self.source, "bytes_read", 0))
+            read = bytes_read(self.source)
             completed = min(read, self.total)
         self.bar.update(
             rows=self.rows, completed=completed, description=f"{self.label} {self._last_table}"
@@ -144,4 +166,4 @@ class CountingSource:
         self._source.close()
 
 
-__all__ = ("CountingSource", "ProgressLine", "total_bytes")
+__all__ = ("CountingSource", "ProgressLine", "bytes_read", "total_bytes")
