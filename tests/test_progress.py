@@ -218,3 +218,19 @@ def test_schemas_draws_the_files_it_writes_on_a_terminal(tmp_path: Path) -> None
     assert re.fullmatch(
         rf"schemas {BAR} 100% {len(files)} files  [\d,]+ files/s", drawn.lines()[-1]
     )
+
+
+def test_an_error_starts_on_its_own_line_after_the_bar(tmp_path: Path) -> None:
+    """A run stopped by bad input leaves the bar short of done and prints its one-line error
+    on a line of its own, exit 2."""
+    (tmp_path / "foo.ndjson").write_text('{"x": 1}\n')
+    done = run(["validate", "foo.ndjson", "--table", "nope"], tmp_path, tty=True)
+    *drawn, last = [line.rstrip("\r") for line in ANSI.sub("", done.stderr).rstrip().split("\n")]
+    bar = drawn[-1].split("\r")[-1]
+    assert re.fullmatch(rf"validate foo\.ndjson {BAR}   0% 0 rows  [-\d,]+ rows/s", bar)
+    assert (done.code, done.stdout, last) == (
+        2,
+        b"",
+        "Error: foo.ndjson: none of the contract tables (it holds 'nope'); name the table "
+        "with --table or name the file after it (e.g. restore_runs.ndjson)",
+    )

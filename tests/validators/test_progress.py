@@ -68,16 +68,26 @@ def test_rows_add_up_over_tables_and_redraws_are_throttled() -> None:
 
 
 def test_a_known_size_is_counted_in_bytes_up_to_the_total() -> None:
-    """With a total the bar counts bytes read, never past the total, and ends on it."""
+    """With a total the bar counts bytes read, never past the total."""
     bar = _Bar()
     line = ProgressLine(_Source(), bar, total=2_000_000, clock=lambda: 0.0)  # type: ignore[arg-type]
     line("restore_runs", 10)
     line.done()
     assert bar.calls == [
         {"rows": 10, "completed": 2_000_000, "description": "validate restore_runs"},
-        {"completed": 2_000_000},
         {"rows": 10, "completed": 2_000_000, "description": "validate restore_runs"},
     ]
+
+
+def test_a_run_stopped_before_any_table_keeps_its_description() -> None:
+    """Closing before the engine read a table leaves the bar's description and share alone."""
+    bar = _Bar()
+    line = ProgressLine(_Source(), bar, total=5_000_000, clock=lambda: 0.0)  # type: ignore[arg-type]
+    line.done()
+    assert (bar.calls, bar.closed) == (
+        [{"rows": 0, "completed": 2_500_000, "description": None}],
+        True,
+    )
 
 
 def test_total_bytes_is_the_size_of_the_files(tmp_path: Path) -> None:

@@ -98,14 +98,16 @@ class ProgressLine:
         if self.total is not None:
             read = bytes_read(self.source)
             completed = min(read, self.total)
+        table = self._last_table
         self.bar.update(
-            rows=self.rows, completed=completed, description=f"{self.label} {self._last_table}"
+            rows=self.rows,
+            completed=completed,
+            description=f"{self.label} {table}" if table else None,
         )
 
     def done(self) -> None:
-        """Draw the last figures and close the bar."""
-        if self.total is not None:
-            self.bar.update(completed=self.total)
+        """Draw the last figures and close the bar (a run stopped by an error stays short
+        of 100%)."""
         self.draw()
         self.bar.close()
 
