@@ -140,8 +140,7 @@ class Bar:
         self._progress.refresh()
 
     def close(self) -> None:
-        """Draw the final state and leave it on its own line."""
-        self._progress.refresh()
+        """Draw the final state (rich's stop redraws) and leave it on its own line."""
         self._progress.stop()
 
 
