@@ -21,7 +21,7 @@ files were not regenerated.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,14 +234,20 @@ def file_counts() -> str:
     )
 
 
-def write_schemas(out: Path) -> list[Path]:
-    """Write every schema into ``out`` (atomically, file by file); return the paths."""
+def write_schemas(out: Path, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write every schema into ``out`` (atomically, file by file); return the paths.
+
+    ``progress`` is told the files written so far and how many there are, after each.
+    """
     written = []
-    for filename, data in expected_files().items():
+    files = expected_files()
+    for filename, data in files.items():
         path = out / filename
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, data)
         written.append(path)
+        if progress is not None:
+            progress(len(written), len(files))
     return written
 
 

@@ -11,6 +11,7 @@ from restore_contracts.cli._context import assumptions_from, examples
 from restore_contracts.contracts import CONTRACTS
 from restore_contracts.contracts.status import STATUS_GROUPS
 from restore_contracts.derivations import TABLE_KEYS, derivation_tables
+from restore_contracts.progress import PROGRESS_OPTION, showing
 from restore_contracts.provenance import Provenance, contract_fields
 from restore_contracts.schemas import check_schemas, file_counts, write_schemas
 
@@ -37,7 +38,8 @@ FORMAT = click.Choice(["text", "json"])
     show_default=True,
     help="Directory --check compares against.",
 )
-def schemas(out: Path | None, check: bool, directory: Path) -> None:
+@PROGRESS_OPTION
+def schemas(out: Path | None, check: bool, directory: Path, progress: bool | None) -> None:
     """Write or check the JSON Schemas (draft 2020-12) and the SQL DDL.
 
     Two schema sets: the decoded document (DIR/, JSON columns as objects and
@@ -47,7 +49,12 @@ def schemas(out: Path | None, check: bool, directory: Path) -> None:
     if out is None and not check:
         raise click.UsageError("give --out DIR to write the schemas or --check to compare them")
     if out is not None:
-        for path in write_schemas(out):
+        # The total is known once the first file is written; the bar's share then follows.
+        with showing(progress, "schemas", total=1, unit="files") as bar:
+            paths = write_schemas(
+                out, None if bar is None else lambda n, t: bar.update(rows=n, completed=n, total=t)
+            )
+        for path in paths:
             click.echo(f"wrote {path}")
     if check:
         drifts = check_schemas(directory)

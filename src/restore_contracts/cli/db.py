@@ -15,6 +15,7 @@ from restore_contracts.db.urls import DEFAULT_URL, DatabaseUrl, parse_url
 from restore_contracts.errors import InputError
 from restore_contracts.generators import World
 from restore_contracts.generators.api import Generator
+from restore_contracts.progress import PROGRESS_OPTION, showing
 
 DIALECT_NAMES = ("mysql", "postgresql", "sqlite")
 """The dialects ``db ddl`` renders (``restore_contracts.db.ddl.DIALECTS``, named here so the
@@ -192,6 +193,7 @@ def _replace_hint(url: DatabaseUrl, replace: bool) -> Iterator[None]:
 @FOREIGN_KEYS_OPTION
 @WAIT_OPTION
 @timeout_option
+@PROGRESS_OPTION
 @click.pass_context
 def seed(
     ctx: click.Context,
@@ -203,6 +205,7 @@ def seed(
     foreign_keys: bool,
     wait: float,
     timeout: float,
+    progress: bool | None,
     **options: Any,
 ) -> None:
     """Insert generated worlds in one transaction (all or nothing), creating the tables first.
@@ -217,14 +220,26 @@ def seed(
     parsed = parse_url(url)
     worlds = select_worlds(ctx, **options)
     # The application's timezone (configuration key ``timezone``, default UTC).
-    timezone = assumptions_from(ctx).timezone
-    with database_timeout(timeout), _replace_hint(parsed, replace):
+    assumptions = assumptions_from(ctx)
+    timezone = assumptions.timezone
+    total = _generate.world_total(
+        worlds,
+        assumptions,
+        scenario=options["scenario"],
+        status=options["status"],
+        count=options["count"],
+    )
+    with (
+        database_timeout(timeout),
+        _replace_hint(parsed, replace),
+        showing(progress, f"db seed {parsed}", total=total) as bar,
+    ):
         # --into-existing writes into the application's tables: a missing database is an error
         if not into_existing:
             _say_created(parsed, ensure_database(parsed, "cannot seed"))
         report = seed_worlds(
             parsed,
-            worlds,
+            _generate.counted_worlds(worlds, bar),
             batch_size=batch_size,
             replace=replace,
             foreign_keys=foreign_keys,

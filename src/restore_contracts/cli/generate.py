@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 
 import click
@@ -26,6 +26,7 @@ from restore_contracts.generators.corruptions import BASE_SCENARIO as CORRUPTION
 from restore_contracts.generators.corruptions import CORRUPTIONS
 from restore_contracts.generators.php import check_php_json
 from restore_contracts.generators.writers import PROOF_TABLE, STDOUT, check_format, write_worlds
+from restore_contracts.progress import PROGRESS_OPTION, Bar, counted, showing
 
 SPECIAL_SCENARIOS = ("coverage", "random")
 DEFAULT_RANDOM_COUNT = 10
@@ -80,6 +81,29 @@ def worlds_for(
     if scenario == "coverage":
         return (generator.scenario(name) for name in coverage_scenarios(assumptions))
     return [generator.scenario(scenario_named(scenario).name)]
+
+
+def world_total(
+    worlds: Iterable[World],
+    assumptions: Assumptions,
+    *,
+    scenario: str,
+    status: str | None,
+    count: int | None,
+) -> int:
+    """How many worlds :func:`worlds_for` yields for the same options (the bar's total)."""
+    if isinstance(worlds, Sized):
+        return len(worlds)
+    if status is not None:
+        return count if count is not None else 1
+    if scenario == "random":
+        return count if count is not None else DEFAULT_RANDOM_COUNT
+    return len(coverage_scenarios(assumptions))
+
+
+def counted_worlds(worlds: Iterable[World], bar: Bar | None) -> Iterable[World]:
+    """The worlds, advancing the bar by one world and its rows each."""
+    return counted(worlds, bar, lambda world: sum(len(rows) for rows in world.tables.values()))
 
 
 class _Counted:
@@ -147,6 +171,7 @@ class _Counted:
 @click.option("--anchor", help="Instant timestamps are placed around (default 2026-06-01).")
 @click.option("--with-derived", is_flag=True, help="Also write the restore_run_proofs view.")
 @click.option("--table", "tables", multiple=True, help="Write only these tables (repeatable).")
+@PROGRESS_OPTION
 @click.pass_context
 def generate(
     ctx: click.Context,
@@ -164,6 +189,7 @@ def generate(
     anchor: str | None,
     with_derived: bool,
     tables: tuple[str, ...],
+    progress: bool | None,
 ) -> None:
     """Write seeded restore-run worlds as fixture files (same options, same bytes)."""
     assumptions = assumptions_from(ctx)
@@ -189,16 +215,18 @@ def generate(
         with_derived = with_derived or any(world.rows(PROOF_TABLE) for world in worlds)
     is_coverage = code is None and status is None and scenario == "coverage"
     counted = _Counted(worlds, keep_covers=is_coverage)
-    paths = write_worlds(
-        counted,
-        fmt,
-        out,
-        dialect=dialect,
-        with_derived=with_derived,
-        tables=tables or None,
-        assumptions=assumptions,
-        php_json=php_json,
-    )
+    total = world_total(worlds, assumptions, scenario=scenario, status=status, count=count)
+    with showing(progress, "generate worlds", total=total) as bar:
+        paths = write_worlds(
+            counted_worlds(counted, bar),
+            fmt,
+            out,
+            dialect=dialect,
+            with_derived=with_derived,
+            tables=tables or None,
+            assumptions=assumptions,
+            php_json=php_json,
+        )
     to_stdout = out == STDOUT
     if corruption is not None:
         corruption.apply(Path(out))

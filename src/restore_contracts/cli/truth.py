@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import cast
 
 import click
 
@@ -10,11 +11,14 @@ from restore_contracts.cli._context import assumptions_from, examples, timeout_o
 from restore_contracts.cli.validate import check_stdin, closing, database_timeout
 from restore_contracts.config import EvidencePolicy
 from restore_contracts.display import json_text
+from restore_contracts.progress import PROGRESS_OPTION, showing
 from restore_contracts.truth import render_markdown, truth_report
 from restore_contracts.truth.charts import require_matplotlib
 from restore_contracts.truth.page import render_html
 from restore_contracts.validators.parallel import parse_jobs
+from restore_contracts.validators.progress import CountingSource, ProgressLine
 from restore_contracts.validators.readers import Limits, open_source, require_contract_tables
+from restore_contracts.validators.source import Source
 
 
 @click.command(
@@ -61,6 +65,7 @@ from restore_contracts.validators.readers import Limits, open_source, require_co
     callback=lambda ctx, param, value: parse_jobs(value),
     help="Processes checking restore_runs: a number or auto (every core); same report.",
 )
+@PROGRESS_OPTION
 @click.pass_context
 def truth(
     ctx: click.Context,
@@ -72,6 +77,7 @@ def truth(
     report_date: datetime | None,
     timeout: float,
     jobs: int,
+    progress: bool | None,
 ) -> None:
     """Answer the open truth questions from SOURCE (file, directory, - or database URL)."""
     assumptions = assumptions_from(ctx)
@@ -82,9 +88,15 @@ def truth(
     limits = Limits(assumptions.max_line_bytes)
     with (
         database_timeout(timeout),
-        closing(open_source(source_spec, table, limits=limits)) as source,
+        closing(open_source(source_spec, table, limits=limits)) as opened,
+        showing(progress, f"truth {opened.name}") as bar,
     ):
-        require_contract_tables(source)
+        require_contract_tables(opened)
+        source: Source = opened
+        line = None
+        if bar is not None:
+            line = ProgressLine(opened, bar, label="truth")
+            source = cast(Source, CountingSource(opened, line))
         report = truth_report(
             source,
             assumptions,
@@ -94,6 +106,8 @@ def truth(
             measure_holds=True,
             jobs=jobs,
         )
+        if line is not None:
+            line.draw()
     if fmt == "json":
         click.echo(json_text(report), nl=False)
     elif fmt == "html":

@@ -21,6 +21,7 @@ from restore_contracts.cli._context import (
 from restore_contracts.config import Severity
 from restore_contracts.db.urls import is_database_url
 from restore_contracts.errors import InputError
+from restore_contracts.progress import PROGRESS_OPTION, Bar, wanted
 from restore_contracts.validators.baseline import apply_baseline, load_baseline, write_baseline
 from restore_contracts.validators.catalogue import (
     catalogue_json,
@@ -31,7 +32,7 @@ from restore_contracts.validators.catalogue import (
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.findings import SEVERITIES
 from restore_contracts.validators.parallel import parse_jobs
-from restore_contracts.validators.progress import ProgressLine
+from restore_contracts.validators.progress import ProgressLine, total_bytes
 from restore_contracts.validators.readers import (
     SKIPPED,
     Limits,
@@ -153,6 +154,15 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
 
+def _progress_line(source: Source, flag: bool | None, label: str) -> ProgressLine | None:
+    """The engine's progress callback drawing a bar on stderr, or None when none is wanted."""
+    if not wanted(flag):
+        return None
+    total = total_bytes(source) if label == "validate" else None
+    bar = Bar(f"{label} {source.name}", total=total, force=bool(flag)).start()
+    return ProgressLine(source, bar, label=label, total=total)
+
+
 @click.command(
     short_help="Validate exports or a database against the contracts and rules.",
     epilog=examples(
@@ -204,11 +214,7 @@ def _patterns(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="Examples per rule in the text report.",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress line on stderr (default: when stderr is a terminal).",
-)
+@PROGRESS_OPTION
 @click.option(
     "--color/--no-color",
     default=None,
@@ -255,8 +261,7 @@ def validate(
     accepted = load_baseline(baseline) if baseline is not None else None
     with database_timeout(timeout):
         source = open_sources(list(inputs), table, limits=Limits(assumptions.max_line_bytes))
-        show_progress = progress if progress is not None else sys.stderr.isatty()
-        line = ProgressLine(source, sys.stderr) if show_progress else None
+        line = _progress_line(source, progress, "validate")
         try:
             with closing(source):
                 require_contract_tables(source)
