@@ -316,6 +316,18 @@ class DatabaseSource:
 
     def records(self, table: str) -> Iterator[Record]:
         """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""
+        for location, data in self._rows(table):
+            yield Record(table, data, location)
+
+    def row_batches(self, table: str) -> Iterator[tuple[str, list[tuple[None, Any]]]] | None:
+        """MySQL/MariaDB and SQLite: the rows of :meth:`records` as (location, [(None, row)]),
+        for the validators' converter of rows that are already JSON-native (no record is
+        built for a canonical row); None for PostgreSQL, whose rows come as JSON lines."""
+        if self._url.backend is POSTGRESQL:
+            return None
+        return ((location, [(None, data)]) for location, data in self._rows(table))
+
+    def _rows(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
         conn = self._checkout()
         quoted = conn.dialect.identifier_preparer.quote(table)
         result = None
@@ -331,6 +343,7 @@ class DatabaseSource:
                 keys = list(result.keys())
                 converters = column_converters(table, keys, self._url.backend.name)
                 native = _NATIVE
+                prefix = f"{table}#"
                 batches = _Prefetcher(result.yield_per(self._fetch_size).partitions())
                 for partition in batches:
                     for row in partition:
@@ -342,7 +355,7 @@ class DatabaseSource:
                             value = data[key]
                             if value is not None:
                                 data[key] = convert(value)
-                        yield Record(table, data, f"{table}#{data.get('id')}")
+                        yield f"{prefix}{data.get('id')}", data
         finally:
             if batches is not None:
                 batches.close()

@@ -23,7 +23,7 @@ from typing import Any
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
-from restore_contracts.validators.fastpath import fast_converter, fast_decoder
+from restore_contracts.validators.fastpath import fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, pointer, show
 from restore_contracts.validators.index import Indexes, as_id
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
@@ -47,6 +47,7 @@ from restore_contracts.validators.tables import (
     RESTORE_RUNS,
     ROW_MODELS,
 )
+from restore_contracts.validators.textrows import text_converter
 
 Row = dict[str, Any]
 ProgressCallback = Callable[[str, int], None]
@@ -187,6 +188,10 @@ class Engine:
         texts = lines(table) if lines is not None else None
         decode = fast_decoder(table)
         if texts is None or decode is None:
+            batches = getattr(source, "row_batches", None)
+            rows = batches(table) if batches is not None and run.convert is not None else None
+            if rows is not None:
+                return self._read_rows(run, rows)
             for record in source.records(table):
                 run.record(record)
             return run.finish()
@@ -229,6 +234,48 @@ class Engine:
         run.count += count
         return run.finish()
 
+    def _read_rows(self, run: _TableRun, batches: Iterable[tuple[str, list[Any]]]) -> int:
+        """Stream one table's text rows (CSV, TSV): each made canonical by the converter and
+        checked as a decoded NDJSON line is; a row it refuses, and every problem record,
+        takes the record path."""
+        convert = run.convert
+        assert convert is not None
+        table = run.table
+        add = run.ids.add
+        checks = run.checks
+        by_case = run.by_case
+        emit = run.emit
+        index = None if table == RESTORE_RUNS else run.index
+        progress = self.progress
+        ctx = run.ctx
+        count = 0
+        for location, batch in batches:
+            for line, raw in batch:
+                count += 1
+                if type(raw) is not dict:
+                    run.record(raw, counted=True)
+                    continue
+                row = convert(raw)
+                if row is None:
+                    run.record(Record(table, raw, location, line), counted=True)
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    run.duplicate(key, location, line)
+                if by_case is not None:
+                    checks = by_case[row["status"], row["is_dry_run"]]
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, line)
+                if first and index is not None:
+                    index(key, row, _ALL_READ, location, line)
+            if progress is not None:
+                progress(table, run.count + count)
+        run.count += count
+        return run.finish()
+
 
 class _TableRun:
     """The state of reading one table: its checks, its id set, and how rows are indexed."""
@@ -264,7 +311,7 @@ class _TableRun:
                 for status in ctx.group
                 for dry in (False, True)
             }
-        self.convert = fast_converter(table)
+        self.convert = text_converter(table)
         self.reader = RowReader(table)
         self.columns = COLUMNS[table]
         self.known = self.columns | frozenset(engine.assumptions.extra_columns.get(table, ()))
