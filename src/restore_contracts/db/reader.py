@@ -179,6 +179,14 @@ def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
         yield rows
 
 
+def _unbuffered_cursor(conn: Connection) -> Any:
+    """A PyMySQL unbuffered (server-side) cursor on the connection's transaction."""
+    from pymysql.cursors import SSCursor
+
+    driver: Any = conn.connection.driver_connection
+    return driver.cursor(SSCursor)
+
+
 def _raw_json_cursor(conn: Connection, name: str) -> Any:
     """A psycopg server-side cursor in binary format on the connection's transaction: the
     bytea JSON text arrives as bytes, copied in C, with no per-row Python conversion."""
@@ -337,14 +345,22 @@ class DatabaseSource:
                 listed = "*"
                 if self._url.backend is POSTGRESQL:
                     listed = self._json_as_text(conn, table)
-                result = conn.execution_options(stream_results=True).exec_driver_sql(
-                    f"SELECT {listed} FROM {quoted} ORDER BY id"
-                )
-                keys = list(result.keys())
+                query = f"SELECT {listed} FROM {quoted} ORDER BY id"
+                if self._url.backend in (MYSQL, MARIADB):
+                    # the driver's own unbuffered cursor on the transaction's connection:
+                    # plain tuples, no SQLAlchemy row built per row in the fetching thread
+                    result = _unbuffered_cursor(conn)
+                    result.execute(query)
+                    keys = [column[0] for column in result.description]
+                    stream = _fetch_batches(result, self._fetch_size)
+                else:
+                    result = conn.execution_options(stream_results=True).exec_driver_sql(query)
+                    keys = list(result.keys())
+                    stream = result.yield_per(self._fetch_size).partitions()
                 converters = column_converters(table, keys, self._url.backend.name)
                 native = _NATIVE
                 prefix = f"{table}#"
-                batches = _Prefetcher(result.yield_per(self._fetch_size).partitions())
+                batches = _Prefetcher(stream)
                 for partition in batches:
                     for row in partition:
                         values: Any = row
