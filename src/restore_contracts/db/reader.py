@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import queue
 import threading
 import uuid
@@ -181,10 +182,9 @@ def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
 
 def _unbuffered_cursor(conn: Connection) -> Any:
     """A PyMySQL unbuffered (server-side) cursor on the connection's transaction."""
-    from pymysql.cursors import SSCursor
-
+    cursors: Any = importlib.import_module("pymysql.cursors")
     driver: Any = conn.connection.driver_connection
-    return driver.cursor(SSCursor)
+    return driver.cursor(cursors.SSCursor)
 
 
 def _raw_json_cursor(conn: Connection, name: str) -> Any:
