@@ -14,6 +14,7 @@ import csv
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
+from itertools import compress, repeat
 from typing import BinaryIO
 
 from restore_contracts.validators.readers._common import (
@@ -293,15 +294,18 @@ def split_records(texts: list[str]) -> list[list[str | None] | None]:
         split = []
     if len(split) != len(texts):
         return [split_record(text) for text in texts]
-    return [_split_like(text, fields) for text, fields in zip(texts, split, strict=True)]
+    joined = "".join(texts)
+    ends = "\n" in joined or "\r" in joined
+    return [_split_like(text, fields, ends) for text, fields in zip(texts, split, strict=True)]
 
 
-def _split_like(text: str, fields: list[str]) -> list[str | None] | None:
-    """One record's fields as split_record gives them, from the csv module's."""
-    if not fields or "\n" in text or "\r" in text:  # line ends: split_record's rules
-        return split_record(text)
-    for field in fields:
-        if '"' in field and "," not in field:  # an unquoted field holding a quote?
+def _split_like(text: str, fields: list[str], ends: bool) -> list[str | None] | None:
+    """One record's fields as split_record gives them, from the csv module's (``ends``:
+    whether a record of the batch holds a line end)."""
+    if not fields or (ends and ("\n" in text or "\r" in text)):
+        return split_record(text)  # line ends: split_record's rules
+    for field in compress(fields, map(str.__contains__, fields, _QUOTES)):
+        if "," not in field:  # an unquoted field holding a quote?
             if _WELL_FORMED(text) is None:
                 return None
             break
@@ -310,6 +314,9 @@ def _split_like(text: str, fields: list[str]) -> list[str | None] | None:
     if len(fields) <= 1 or ',"",' in text or text.startswith('"",') or text.endswith(',""'):
         return split_record(text)  # a quoted empty string could be one of them
     return [field or None for field in fields]
+
+
+_QUOTES = repeat('"')
 
 
 def _split(
