@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine, Inspector
 from restore_contracts.db.engine import create_db_engine
 from restore_contracts.db.errors import DatabaseError, database_errors
 from restore_contracts.db.tables import CONTRACT_TABLES, METADATA, ColumnKind
-from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
+from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, SQLITE, DatabaseUrl, parse_url
 from restore_contracts.validators.source import Record
 
 FETCH_SIZE = 1000
@@ -180,10 +180,13 @@ def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
         yield rows
 
 
-def _unbuffered_cursor(conn: Connection) -> Any:
-    """A PyMySQL unbuffered (server-side) cursor on the connection's transaction."""
-    cursors: Any = importlib.import_module("pymysql.cursors")
+def _driver_cursor(conn: Connection, sqlite: bool) -> Any:
+    """The DB-API cursor of the connection's transaction: sqlite3's (which steps through the
+    rows as they are fetched) or PyMySQL's unbuffered (server-side) one."""
     driver: Any = conn.connection.driver_connection
+    if sqlite:
+        return driver.cursor()
+    cursors: Any = importlib.import_module("pymysql.cursors")
     return driver.cursor(cursors.SSCursor)
 
 
@@ -346,10 +349,10 @@ class DatabaseSource:
                 if self._url.backend is POSTGRESQL:
                     listed = self._json_as_text(conn, table)
                 query = f"SELECT {listed} FROM {quoted} ORDER BY id"
-                if self._url.backend in (MYSQL, MARIADB):
-                    # the driver's own unbuffered cursor on the transaction's connection:
-                    # plain tuples, no SQLAlchemy row built per row in the fetching thread
-                    result = _unbuffered_cursor(conn)
+                if self._url.backend is not POSTGRESQL:
+                    # the driver's own cursor on the transaction's connection (PyMySQL's
+                    # unbuffered one): plain tuples, no SQLAlchemy row built per row
+                    result = _driver_cursor(conn, self._url.backend is SQLITE)
                     result.execute(query)
                     keys = [column[0] for column in result.description]
                     stream = _fetch_batches(result, self._fetch_size)

@@ -235,9 +235,10 @@ class Engine:
         return run.finish()
 
     def _read_rows(self, run: _TableRun, batches: Iterable[tuple[str, list[Any]]]) -> int:
-        """Stream one table's text rows (CSV, TSV): each made canonical by the converter and
-        checked as a decoded NDJSON line is; a row it refuses, and every problem record,
-        takes the record path."""
+        """Stream one table's rows from a source's ``row_batches`` (CSV and TSV text, MariaDB
+        and SQLite driver rows): each made canonical by the converter and checked as a
+        decoded NDJSON line is; a row it refuses, and every problem record, takes the record
+        path."""
         convert = run.convert
         assert convert is not None
         table = run.table
