@@ -114,7 +114,7 @@ class TestFastTypes:
         """With the fast path switched off every row goes through the model: same findings."""
         world = mutate(scenario(MUTATIONS[code].base_scenario), code)
         fast = findings(world.tables)
-        monkeypatch.setattr(engine_module, "fast_converter", lambda table, zone=None: None)
+        monkeypatch.setattr(engine_module, "text_converter", lambda table, zone=None: None)
         assert fast == findings(world.tables)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import queue
 import threading
 import uuid
@@ -45,7 +46,7 @@ from sqlalchemy.exc import DBAPIError
 from restore_contracts.db.engine import create_db_engine, current_timeout, session_timeouts
 from restore_contracts.db.errors import DatabaseError, database_errors, translate
 from restore_contracts.db.tables import CONTRACT_TABLES, METADATA, ColumnKind
-from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, DatabaseUrl, parse_url
+from restore_contracts.db.urls import MARIADB, MYSQL, POSTGRESQL, SQLITE, DatabaseUrl, parse_url
 from restore_contracts.validators.source import Record
 
 FETCH_SIZE = 1000
@@ -180,6 +181,16 @@ def _rendered(quoted: str, kind: str) -> str:
 def _fetch_batches(cursor: Any, size: int) -> Iterator[Sequence[Any]]:
     while rows := cursor.fetchmany(size):
         yield rows
+
+
+def _driver_cursor(conn: Connection, sqlite: bool) -> Any:
+    """The DB-API cursor of the connection's transaction: sqlite3's (which steps through the
+    rows as they are fetched) or PyMySQL's unbuffered (server-side) one."""
+    driver: Any = conn.connection.driver_connection
+    if sqlite:
+        return driver.cursor()
+    cursors: Any = importlib.import_module("pymysql.cursors")
+    return driver.cursor(cursors.SSCursor)
 
 
 def _raw_json_cursor(conn: Connection, name: str) -> Any:
@@ -354,6 +365,18 @@ class DatabaseSource:
 
     def records(self, table: str) -> Iterator[Record]:
         """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""
+        for location, data in self._rows(table):
+            yield Record(table, data, location)
+
+    def row_batches(self, table: str) -> Iterator[tuple[str, list[tuple[None, Any]]]] | None:
+        """MySQL/MariaDB and SQLite: the rows of :meth:`records` as (location, [(None, row)]),
+        for the validators' converter of rows that are already JSON-native (no record is
+        built for a canonical row); None for PostgreSQL, whose rows come as JSON lines."""
+        if self._url.backend is POSTGRESQL:
+            return None
+        return ((location, [(None, data)]) for location, data in self._rows(table))
+
+    def _rows(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
         conn = self._checkout()
         quoted = conn.dialect.identifier_preparer.quote(table)
         result = None
@@ -363,13 +386,22 @@ class DatabaseSource:
                 listed = "*"
                 if self._url.backend is POSTGRESQL:
                     listed = self._json_as_text(conn, table)
-                result = conn.execution_options(stream_results=True).exec_driver_sql(
-                    f"SELECT {listed} FROM {quoted} ORDER BY id"
-                )
-                keys = list(result.keys())
+                query = f"SELECT {listed} FROM {quoted} ORDER BY id"
+                if self._url.backend is not POSTGRESQL:
+                    # the driver's own cursor on the transaction's connection (PyMySQL's
+                    # unbuffered one): plain tuples, no SQLAlchemy row built per row
+                    result = _driver_cursor(conn, self._url.backend is SQLITE)
+                    result.execute(query)
+                    keys = [column[0] for column in result.description]
+                    stream = _fetch_batches(result, self._fetch_size)
+                else:
+                    result = conn.execution_options(stream_results=True).exec_driver_sql(query)
+                    keys = list(result.keys())
+                    stream = result.yield_per(self._fetch_size).partitions()
                 converters = column_converters(table, keys, self._url.backend.name)
                 native = _NATIVE
-                batches = _Prefetcher(result.yield_per(self._fetch_size).partitions())
+                prefix = f"{table}#"
+                batches = _Prefetcher(stream)
                 for partition in batches:
                     for row in partition:
                         values: Any = row
@@ -380,7 +412,7 @@ class DatabaseSource:
                             value = data[key]
                             if value is not None:
                                 data[key] = convert(value)
-                        yield Record(table, data, f"{table}#{data.get('id')}")
+                        yield f"{prefix}{data.get('id')}", data
         finally:
             if batches is not None:
                 batches.close()

@@ -24,7 +24,7 @@ from typing import Any
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
-from restore_contracts.validators.fastpath import fast_converter, fast_decoder
+from restore_contracts.validators.fastpath import fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, pointer, show
 from restore_contracts.validators.index import Indexes, as_id, lower_id
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
@@ -50,6 +50,7 @@ from restore_contracts.validators.tables import (
     ROW_MODELS,
 )
 from restore_contracts.validators.tally import TableTally
+from restore_contracts.validators.textrows import text_converter
 
 Row = dict[str, Any]
 Findings = list[Finding] | FindingLog
@@ -220,6 +221,10 @@ class Engine:
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
         if texts is None or run.decode is None:
+            batches = getattr(source, "row_batches", None)
+            rows = batches(table) if batches is not None and run.convert is not None else None
+            if rows is not None:
+                return self._read_rows(run, rows)
             for record in source.records(table):
                 run.record(record)
             return run.finish()
@@ -234,6 +239,53 @@ class Engine:
             texts = lines(table) if lines is not None else None
             assert texts is not None
         run.read_lines(texts, self.progress)
+        return run.finish()
+
+    def _read_rows(self, run: _TableRun, batches: Iterable[tuple[str, list[Any]]]) -> int:
+        """Stream one table's rows from a source's ``row_batches`` (CSV and TSV text, MariaDB
+        and SQLite driver rows): each made canonical by the converter and checked as a
+        decoded NDJSON line is; a row it refuses, and every problem record, takes the record
+        path."""
+        convert = run.convert
+        assert convert is not None
+        table = run.table
+        add = run.ids.add
+        checks = run.checks
+        by_case = run.by_case
+        emit = run.emit
+        index = None if table == RESTORE_RUNS else run.index
+        progress = self.progress
+        ctx = run.ctx
+        width = len(run.columns)
+        unknown = run.unknown_columns if run.check_columns else None
+        count = 0
+        for location, batch in batches:
+            for line, raw in batch:
+                count += 1
+                if type(raw) is not dict:
+                    run.record(raw, counted=True)
+                    continue
+                row = convert(raw)
+                if row is None:
+                    run.record(Record(table, raw, location, line), counted=True)
+                    continue
+                key = row["id"]
+                first = add(key)
+                if not first:
+                    run.duplicate(key, location, line)
+                if unknown is not None and len(row) > width:
+                    unknown(row, key, location, line)
+                if by_case is not None:
+                    checks = by_case[row["status"], row["is_dry_run"]]
+                for code, check in checks:
+                    hits = check(row, ctx)
+                    if hits:
+                        emit(code, hits, key, location, line)
+                if first and index is not None:
+                    index(key, row, _ALL_READ, location, line)
+            if progress is not None:
+                progress(table, run.count + count)
+        run.count += count
         return run.finish()
 
 
@@ -272,7 +324,7 @@ class _TableRun:
                 for status in ctx.group
                 for dry in (False, True)
             }
-        self.convert = fast_converter(table, ctx.zone)
+        self.convert = text_converter(table, ctx.zone)
         self.decode = fast_decoder(table, ctx.zone)
         self.max_unknown = MAX_UNKNOWN_COLUMNS
         """Unknown column names counted one by one (a partition counts more, see parallel)."""

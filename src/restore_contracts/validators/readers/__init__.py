@@ -35,7 +35,8 @@ from restore_contracts.validators.readers._common import (
     line_batches,
     table_of,
 )
-from restore_contracts.validators.readers.csvcopy import csv_records
+from restore_contracts.validators.readers.csvcopy import Item as RowItem
+from restore_contracts.validators.readers.csvcopy import csv_batches, csv_records
 from restore_contracts.validators.readers.jsondoc import ENVELOPE_KEY, document_shape, json_records
 from restore_contracts.validators.readers.ndjson import (
     BLANK,
@@ -43,7 +44,7 @@ from restore_contracts.validators.readers.ndjson import (
     ndjson_records,
     parse_line,
 )
-from restore_contracts.validators.readers.tsv import tsv_header, tsv_records
+from restore_contracts.validators.readers.tsv import tsv_batches, tsv_header, tsv_records
 from restore_contracts.validators.source import Record, Source
 from restore_contracts.validators.tables import ROW_MODELS
 
@@ -291,6 +292,24 @@ class FileSource:
             return None
         return self._lines()
 
+    def row_batches(self, table: str) -> Iterator[tuple[str, list[RowItem]]] | None:
+        """For CSV and TSV: the records of :meth:`records` in batches (location, items), each
+        item (line, row as column -> text) or (line, problem record); else None.
+
+        An optional extension of :class:`Source`: the engine makes a canonical
+        row of a text row without building a record for it.
+        """
+        how = self._prepare().get(table, ("", None))[0]
+        if how not in ("csv", "tsv"):
+            return None
+        return self._row_batches(table, how)
+
+    def _row_batches(self, table: str, how: str) -> Iterator[tuple[str, list[RowItem]]]:
+        batches = csv_batches if how == "csv" else tsv_batches
+        with self._open() as handle:
+            for batch in batches(handle, table, self._name, self.meter, self.limits):
+                yield self._name, batch
+
     def _lines(self) -> Iterator[tuple[str, int, list[bytes]]]:
         with self._open() as handle:
             yield from ndjson_lines(handle, self._name, self.meter, self.limits)
@@ -341,6 +360,19 @@ class CombinedSource:
         for part in parts:
             lines = getattr(part, "json_lines", None)
             stream = lines(table) if lines is not None else None
+            if stream is None:
+                return None
+            streams.append(stream)
+        return chain.from_iterable(streams)
+
+    def row_batches(self, table: str) -> Iterator[tuple[str, list[RowItem]]] | None:
+        """Batches of rows when every part offering ``table`` can give them, else None."""
+        streams = []
+        for part in self.parts:
+            if table not in part.tables():
+                continue
+            batches = getattr(part, "row_batches", None)
+            stream = batches(table) if batches is not None else None
             if stream is None:
                 return None
             streams.append(stream)

@@ -10,9 +10,11 @@ lines (quoted newlines); the line reported is the one it starts on.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
+from itertools import compress, repeat
 from typing import BinaryIO
 
 from restore_contracts.validators.readers._common import (
@@ -145,6 +147,16 @@ def _records_text(
                 continue
             yield number, None, raw.problem.code, raw.problem.message
             continue
+        if not pending and number > 1 and type(raw) is bytes:
+            # the common case, a whole record on one line: what the steps below do with it
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if number <= replayed or not text.count('"') & 1:
+                    yield number, text.rstrip("\r\n"), "", ""
+                    continue
         text, why = _decoded(raw, number)
         if number > replayed and _continues(text, inside):
             pending.append((number, text, why))
@@ -188,66 +200,192 @@ def _fields(count: int) -> str:
     return f"{count} field{'' if count == 1 else 's'}"
 
 
+Item = tuple[int, "dict[str, str | None] | Record"]
+"""A record's first line and its row (column -> text or None), or the problem record."""
+
+BATCH = 1024
+"""Records split at a time (one call of the C splitter)."""
+
+
 def csv_records(
     handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[Record]:
     """Every CSV record after the header as a row of column -> text or None."""
-    header: list[str] | None = None
+    for batch in csv_batches(handle, table, location, meter, limits):
+        for line, item in batch:
+            yield item if isinstance(item, Record) else Record(table, item, location, line)
+
+
+def csv_batches(
+    handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
+) -> Iterator[list[Item]]:
+    """The records of :func:`csv_records`, a batch at a time, rows as plain mappings.
+
+    Well-formed records are split together by the csv module (in C), which
+    reads them as :func:`split_record` does except that it cannot tell NULL
+    from an empty string: a record with an empty value is split again here.
+    """
+    header: list[str] = []
+    out: list[Item] = []
+    texts: list[str] = []
+    lines: list[int] = []
     for line, text, code, why in _records_text(handle, meter, limits):
         if text is None:
-            yield problem(table, location, line, code, why)
-            if header is None:
-                return  # without its header no row of the file can be read
+            _split(texts, lines, header, table, location, limits, out)
+            out.append((line, problem(table, location, line, code, why)))
+            if not header:
+                break  # without its header no row of the file can be read
             continue
-        if header is None:
+        if not header:
             fields = split_record(text)
             if fields is None or any(f is None for f in fields):
-                yield problem(
-                    table,
-                    location,
-                    line,
-                    CSV_MALFORMED,
-                    "the header is not a list of column names; no row of the file is read",
+                out.append(
+                    (
+                        line,
+                        problem(
+                            table,
+                            location,
+                            line,
+                            CSV_MALFORMED,
+                            "the header is not a list of column names; no row of the file is read",
+                        ),
+                    )
                 )
-                return
+                break
             header = [f for f in fields if f is not None]
             twice = duplicated(header)
             if twice:
-                yield problem(table, location, line, DUPLICATE_COLUMN, twice)
-                return
+                out.append((line, problem(table, location, line, DUPLICATE_COLUMN, twice)))
+                break
             continue
         if not text:
             continue
-        values = split_record(text)
+        texts.append(text)
+        lines.append(line)
+        if len(texts) >= BATCH:
+            _split(texts, lines, header, table, location, limits, out)
+            yield out
+            out = []
+    _split(texts, lines, header, table, location, limits, out)
+    if out:
+        yield out
+
+
+_QUOTED = r'"[^"]*(?:""[^"]*)*"'
+_PLAIN = r'[^,"\r\n]*'
+_WELL_FORMED = re.compile(f"(?:{_QUOTED}|{_PLAIN})(?:,(?:{_QUOTED}|{_PLAIN}))*").fullmatch
+"""The records :func:`split_record` splits (it returns None for every other)."""
+
+
+def split_records(texts: list[str]) -> list[list[str | None] | None]:
+    """``[split_record(text) for text in texts]``, mostly in C.
+
+    The csv module (strict) splits well-formed records as :func:`split_record`
+    does, refuses text after a closing quote, and differs in two ways, both
+    looked for here: it takes a quote inside an unquoted field as text (a
+    record with a value holding a quote but no comma, which an unquoted field
+    could be, is checked whole), and it reads NULL and the
+    empty string alike (a record with an empty value where a quoted empty
+    string could be is split by :func:`split_record`).
+    """
+    try:
+        split: list[list[str]] = list(csv.reader(texts, strict=True))
+    except csv.Error:  # NUL, a field longer than the module's limit, text after a quote
+        split = []
+    if len(split) != len(texts):
+        return [split_record(text) for text in texts]
+    joined = "".join(texts)
+    ends = "\n" in joined or "\r" in joined
+    return [_split_like(text, fields, ends) for text, fields in zip(texts, split, strict=True)]
+
+
+def _split_like(text: str, fields: list[str], ends: bool) -> list[str | None] | None:
+    """One record's fields as split_record gives them, from the csv module's (``ends``:
+    whether a record of the batch holds a line end)."""
+    if not fields or (ends and ("\n" in text or "\r" in text)):
+        return split_record(text)  # line ends: split_record's rules
+    for field in compress(fields, map(str.__contains__, fields, _QUOTES)):
+        if "," not in field:  # an unquoted field holding a quote?
+            if _WELL_FORMED(text) is None:
+                return None
+            break
+    if "" not in fields:
+        return fields  # type: ignore[return-value]
+    if len(fields) <= 1 or ',"",' in text or text.startswith('"",') or text.endswith(',""'):
+        return split_record(text)  # a quoted empty string could be one of them
+    return [field or None for field in fields]
+
+
+_QUOTES = repeat('"')
+
+
+def _split(
+    texts: list[str],
+    lines: list[int],
+    header: list[str],
+    table: str,
+    location: str,
+    limits: Limits,
+    out: list[Item],
+) -> None:
+    """Split the well-formed records gathered so far into ``out`` and forget them."""
+    if not texts:
+        return
+    width = len(header)
+    depth = limits.max_depth
+    append = out.append
+    for line, text, values in zip(lines, texts, split_records(texts), strict=True):
         if values is None:
-            yield problem(
-                table,
-                location,
-                line,
-                CSV_MALFORMED,
-                "text after a closing quote or a quote inside an unquoted field",
+            append(
+                (
+                    line,
+                    problem(
+                        table,
+                        location,
+                        line,
+                        CSV_MALFORMED,
+                        "text after a closing quote or a quote inside an unquoted field",
+                    ),
+                )
             )
-        elif len(values) < len(header):
-            yield problem(
-                table,
-                location,
-                line,
-                CSV_MISSING_FIELDS,
-                f"{_fields(len(values))}; the header has {len(header)} "
-                f"(missing {', '.join(header[len(values) :])})",
-            )
-        elif len(values) > len(header):
-            yield problem(
-                table,
-                location,
-                line,
-                CSV_EXTRA_FIELDS,
-                f"{_fields(len(values))}; the header has {len(header)}",
-            )
-        elif deep_field(text, values, limits.max_depth):
-            yield Record(table, None, location, line, nested_too_deep(limits))
+        elif len(values) == width and text.count("[") + text.count("{") <= depth:
+            append((line, dict(zip(header, values, strict=False))))
         else:
-            yield Record(table, dict(zip(header, values, strict=True)), location, line)
+            append((line, _row(table, location, line, text, values, header, limits)))
+    texts.clear()
+    lines.clear()
+
+
+def _row(
+    table: str,
+    location: str,
+    line: int,
+    text: str,
+    values: list[str | None],
+    header: list[str],
+    limits: Limits,
+) -> dict[str, str | None] | Record:
+    """The row of a split record, or the problem record when it does not fit the header."""
+    if len(values) < len(header):
+        return problem(
+            table,
+            location,
+            line,
+            CSV_MISSING_FIELDS,
+            f"{_fields(len(values))}; the header has {len(header)} "
+            f"(missing {', '.join(header[len(values) :])})",
+        )
+    if len(values) > len(header):
+        return problem(
+            table,
+            location,
+            line,
+            CSV_EXTRA_FIELDS,
+            f"{_fields(len(values))}; the header has {len(header)}",
+        )
+    if deep_field(text, values, limits.max_depth):
+        return Record(table, None, location, line, nested_too_deep(limits))
+    return dict(zip(header, values, strict=True))
 
 
 def duplicated(header: list[str]) -> str:
@@ -260,4 +398,12 @@ def duplicated(header: list[str]) -> str:
     return f"the header names {names} more than once; no row of the file is read"
 
 
-__all__ = ("csv_records", "duplicated", "split_record")
+__all__ = (
+    "BATCH",
+    "Item",
+    "csv_batches",
+    "csv_records",
+    "duplicated",
+    "split_record",
+    "split_records",
+)

@@ -138,29 +138,46 @@ def tsv_header(handle: BinaryIO, location: str, limits: Limits = _LIMITS) -> lis
     )
 
 
+Item = tuple[int, "dict[str, str | None] | Record"]
+"""A record's first line and its row (column -> text or None), or the problem record."""
+
+BATCH = 1024
+"""Records handed on at a time."""
+
+
 def tsv_records(
     handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[Record]:
     """Every record after the header as a row of column -> text or None."""
+    for batch in tsv_batches(handle, table, location, meter, limits):
+        for line, item in batch:
+            yield item if isinstance(item, Record) else Record(table, item, location, line)
+
+
+def tsv_batches(
+    handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
+) -> Iterator[list[Item]]:
+    """The records of :func:`tsv_records`, a batch at a time, rows as plain mappings."""
     header: list[str] | None = None
+    out: list[Item] = []
     for line, text, code, why in _records(handle, meter, limits):
         if text is None:
-            yield problem(table, location, line, code, why)
+            out.append((line, problem(table, location, line, code, why)))
             if header is None:
-                return  # without its header no row of the file can be read
+                break  # without its header no row of the file can be read
             continue
         if header is None:
             header = [name or "" for name in split_fields(text)]
             twice = duplicated(header)
             if twice:
-                yield problem(table, location, line, DUPLICATE_COLUMN, twice)
-                return
+                out.append((line, problem(table, location, line, DUPLICATE_COLUMN, twice)))
+                break
             continue
         if not text:
             continue
         values = split_fields(text)
         if len(values) < len(header):
-            yield problem(
+            item: dict[str, str | None] | Record = problem(
                 table,
                 location,
                 line,
@@ -169,7 +186,7 @@ def tsv_records(
                 f"{len(header)} (missing {', '.join(header[len(values) :])})",
             )
         elif len(values) > len(header):
-            yield problem(
+            item = problem(
                 table,
                 location,
                 line,
@@ -177,9 +194,15 @@ def tsv_records(
                 f"{len(values)} fields; the header has {len(header)}",
             )
         elif deep_field(text, values, limits.max_depth):
-            yield Record(table, None, location, line, nested_too_deep(limits))
+            item = Record(table, None, location, line, nested_too_deep(limits))
         else:
-            yield Record(table, dict(zip(header, values, strict=True)), location, line)
+            item = dict(zip(header, values, strict=True))
+        out.append((line, item))
+        if len(out) >= BATCH:
+            yield out
+            out = []
+    if out:
+        yield out
 
 
-__all__ = ("split_fields", "tsv_header", "tsv_records")
+__all__ = ("BATCH", "Item", "split_fields", "tsv_batches", "tsv_header", "tsv_records")

@@ -1,0 +1,148 @@
+"""Rows in a text encoding (CSV, TSV, database drivers) made canonical for the fast path.
+
+A CSV or TSV record is a mapping of column -> text or None: ids and counts as
+decimal text, booleans as ``t``/``f`` or ``1``/``0``, JSON columns as JSON
+text. The models read these encodings with their own parsers (``parse_id``,
+``parse_count``, ``parse_bool``, the JSON column's decoding); the converter
+here applies the same parsers, restricted to the exact text they accept, to
+the columns whose model field declares them, and hands the result to the fast
+converter of :mod:`restore_contracts.validators.fastpath` (the same check the
+NDJSON path uses). Every other value is left as it is.
+
+Why this cannot change a finding: each conversion is the model's own
+normalisation of that value, so the model reads the converted row exactly as
+it reads the raw one; the fast converter accepts only rows the model accepts
+unchanged. A row it refuses (anything not canonical, any value the
+conversions do not recognise, JSON text that decodes to a string, which the
+model reports as encoded twice) goes to the model as it was read, raw text
+and all, and is reported exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, tzinfo
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, BeforeValidator
+
+from restore_contracts.contracts._types import JsonText, parse_bool, parse_count, parse_id
+from restore_contracts.validators.fastpath import FastConvert, fast_converter
+from restore_contracts.validators.tables import ROW_MODELS
+
+_REFUSED: Any = object()
+"""A value no conversion reads: the row goes to the model."""
+
+_ID = re.compile(r"[1-9][0-9]{0,17}").fullmatch
+"""The text ``parse_id`` reads as an integer (its pattern, without ``$``'s trailing newline)."""
+_COUNT = re.compile(r"0|[1-9][0-9]{0,17}").fullmatch
+"""The text ``parse_count`` reads as an integer."""
+_BOOLS = {"t": True, "true": True, "TRUE": True, "1": True}
+_BOOLS.update({"f": False, "false": False, "FALSE": False, "0": False})
+"""The text ``parse_bool`` reads (``_TRUE_TEXT`` and ``_FALSE_TEXT``)."""
+
+
+def _id(text: str) -> Any:
+    return int(text) if _ID(text) is not None else text
+
+
+def _count(text: str) -> Any:
+    return int(text) if _COUNT(text) is not None else text
+
+
+def _bool(text: str) -> Any:
+    return _BOOLS.get(text, text)
+
+
+def _json(text: str) -> Any:
+    """JSON column text decoded; a decoded string (text of text, or text the model must
+    explain) refuses the row."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _REFUSED
+    return _REFUSED if type(value) is str else value
+
+
+def _parsers(annotation: Any, found: set[Any]) -> None:
+    """The before-validators and JSON-text marks anywhere in a field's annotation."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extra = typing.get_args(annotation)
+        for meta in extra:
+            found.add(meta.func if isinstance(meta, BeforeValidator) else type(meta))
+        _parsers(base, found)
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            _parsers(arg, found)
+
+
+_BY_PARSER: tuple[tuple[Any, Callable[[str], Any]], ...] = (
+    (JsonText, _json),
+    (parse_id, _id),
+    (parse_count, _count),
+    (parse_bool, _bool),
+)
+"""Which conversion a field gets, by the parser its model declares (first match)."""
+
+
+def text_columns(model: type[BaseModel]) -> tuple[tuple[str, Callable[[str], Any]], ...]:
+    """The columns of a model whose text the models parse, each with its conversion."""
+    columns = []
+    for name, info in model.model_fields.items():
+        found: set[Any] = set()
+        for meta in info.metadata:
+            found.add(meta.func if isinstance(meta, BeforeValidator) else type(meta))
+        _parsers(info.annotation, found)
+        for parser, convert in _BY_PARSER:
+            if parser in found:
+                columns.append((name, convert))
+                break
+    return tuple(columns)
+
+
+_INTEGERS: dict[Callable[[str], Any], Callable[[str], Any]] = {_id: _ID, _count: _COUNT}
+"""Conversions to an integer, by the pattern of the text they convert."""
+
+
+def text_converter(table: str, zone: tzinfo = UTC) -> FastConvert | None:
+    """A row as read (text or native values) -> the canonical row, or None when the row
+    needs the model; None for a table without a fast path. Naive timestamps are in
+    ``zone``, the application's timezone."""
+    fast = fast_converter(table, zone)
+    if fast is None:
+        return None
+    columns = tuple(
+        (name, parse, _INTEGERS.get(parse)) for name, parse in text_columns(ROW_MODELS[table])
+    )
+    refused = _REFUSED
+
+    def convert(raw: dict[str, Any]) -> dict[str, Any] | None:
+        data = raw
+        for name, parse, integer in columns:
+            value = raw.get(name)
+            if type(value) is str:
+                if data is raw:
+                    data = dict(raw)
+                if integer is not None:  # ids and counts, most of the columns converted
+                    if integer(value) is None:
+                        return None  # text the model must explain (never an integer here)
+                    data[name] = int(value)
+                    continue
+                value = parse(value)
+                if value is refused:
+                    return None
+                data[name] = value
+        try:
+            return fast(data)
+        except RecursionError:  # nested deeper than msgspec converts; the model reports it
+            return None
+
+    return convert
+
+
+__all__ = ("text_columns", "text_converter")
