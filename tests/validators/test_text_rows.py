@@ -103,7 +103,6 @@ class TestTextConverter:
             ("is_dry_run", "T"),
             ("preview", '"{}"'),
             ("preview", "{"),
-            ("preview", "[]"),
             ("results", "NaN"),
         ],
     )

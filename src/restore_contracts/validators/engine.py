@@ -258,6 +258,8 @@ class Engine:
         ctx = run.ctx
         width = len(run.columns)
         unknown = run.unknown_columns if run.check_columns else None
+        cases = run.case_rows if run.tallied else None
+        whole = run.counted.whole if run.counted is not None else None
         count = 0
         for location, batch in batches:
             for line, raw in batch:
@@ -276,7 +278,14 @@ class Engine:
                 if unknown is not None and len(row) > width:
                     unknown(row, key, location, line)
                 if by_case is not None:
-                    checks = by_case[row["status"], row["is_dry_run"]]
+                    case = row["status"], row["is_dry_run"]
+                    checks = by_case[case]
+                    if cases is not None:
+                        cases[case] = cases.get(case, 0) + 1
+                elif cases is not None:
+                    cases[None] = cases.get(None, 0) + 1
+                if whole is not None:
+                    whole(row)
                 for code, check in checks:
                     hits = check(row, ctx)
                     if hits:

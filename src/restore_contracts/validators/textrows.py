@@ -32,7 +32,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from restore_contracts.contracts._types import JsonText, parse_bool, parse_count, parse_id
 from restore_contracts.validators.fastpath import FastConvert, fast_converter
-from restore_contracts.validators.tables import ROW_MODELS
+from restore_contracts.validators.tables import JSON_COLUMNS, ROW_MODELS
 
 _REFUSED: Any = object()
 """A value no conversion reads: the row goes to the model."""
@@ -120,12 +120,22 @@ def text_converter(table: str, zone: tzinfo = UTC) -> FastConvert | None:
         (name, parse, _INTEGERS.get(parse)) for name, parse in text_columns(ROW_MODELS[table])
     )
     refused = _REFUSED
+    json_columns = tuple(JSON_COLUMNS[table])
 
     def convert(raw: dict[str, Any]) -> dict[str, Any] | None:
         data = raw
+        decoded_row: bool | None = None
         for name, parse, integer in columns:
             value = raw.get(name)
             if type(value) is str:
+                if integer is None and name in json_columns:
+                    if decoded_row is None:
+                        decoded_row = any(
+                            isinstance(raw.get(other), dict | list) for other in json_columns
+                        )
+                    if decoded_row:
+                        return None  # JSON text beside decoded columns: the row reader judges
+
                 if data is raw:
                     data = dict(raw)
                 if integer is not None:  # ids and counts, most of the columns converted
