@@ -468,16 +468,21 @@ class Silent:
 
 
 class TestTimeouts:
-    def test_mariadb_port_that_never_answers(self) -> None:
-        """A server that accepts the connection and says nothing: exit 2 after --timeout."""
+    @pytest.mark.parametrize(
+        ("command", "action"),
+        [("validate", "cannot read"), ("db init", "cannot initialise"), ("db seed", "cannot seed")],
+    )
+    def test_mariadb_port_that_never_answers(self, command: str, action: str) -> None:
+        """Reading or writing, a server that accepts the connection and says nothing: exit 2
+        after --timeout (a writer bounds the handshake too)."""
         with Silent() as server:
             port = server.port
             spec = f"mysql://root:{SECRET}@127.0.0.1:{port}/app"
             started = time.monotonic()
-            outcome = run("validate", spec, "--timeout", "1")
+            outcome = run(*command.split(), spec, "--timeout", "1")
             elapsed = time.monotonic() - started
         expected = (
-            f"Error: cannot read mysql://root:***@127.0.0.1:{port}/app: timed out: "
+            f"Error: {action} mysql://root:***@127.0.0.1:{port}/app: timed out: "
             "Lost connection to MySQL server during query (timed out) (error 2013)" + TIMED_OUT
         )
         assert (outcome, elapsed < 15) == ((2, "", expected), True)

@@ -128,12 +128,13 @@ def create_db_engine(
             connect_args["options"] = "-c DateStyle=ISO"
     elif url.backend in (MYSQL, MARIADB):
         connect_args = {"connect_timeout": seconds, "charset": "utf8mb4"}
+        # a little longer than the server's own lock timeout, so that its message
+        # (which names the lock) arrives before the client gives up; a writer keeps it
+        # for the handshake only (see _mysql_writer_session)
+        connect_args["read_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
+        connect_args["write_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
         if read_only:
             connect_args["conv"] = _mysql_text_timestamps()
-            # a little longer than the server's own lock timeout, so that its message
-            # (which names the lock) arrives before the client gives up
-            connect_args["read_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
-            connect_args["write_timeout"] = math.ceil(seconds) + ANSWER_MARGIN
     path = url.sqlite_path
     if path is not None:
         file = Path(path)
@@ -149,7 +150,7 @@ def create_db_engine(
         poolclass=NullPool,
     )
     if url.backend in (MYSQL, MARIADB):
-        event.listen(engine, "connect", _mysql_session)
+        event.listen(engine, "connect", _mysql_session if read_only else _mysql_writer_session)
     elif url.backend is POSTGRESQL and read_only:
         event.listen(engine, "connect", _postgresql_text_values)
     elif url.backend is SQLITE:
@@ -176,6 +177,16 @@ def _postgresql_text_values(dbapi_connection: Any, _record: Any) -> None:
 def _mysql_session(dbapi_connection: Any, _record: Any) -> None:
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET time_zone = '+00:00'")
+
+
+def _mysql_writer_session(dbapi_connection: Any, record: Any) -> None:
+    """A writer's session: the handshake and this first statement were bounded by the read
+    timeout (a port that accepts and never answers ends there); after them the waits are
+    unbounded again, since a --replace delete or a lock held by another db seed may
+    rightly take longer. PyMySQL reads the timeout from this attribute before each read."""
+    _mysql_session(dbapi_connection, record)
+    dbapi_connection._read_timeout = None
+    dbapi_connection._write_timeout = None
 
 
 def _sqlite_session(dbapi_connection: Any, _record: Any) -> None:
