@@ -249,17 +249,8 @@ class Engine:
         convert = run.convert
         assert convert is not None
         table = run.table
-        add = run.ids.add
-        checks = run.checks
-        by_case = run.by_case
-        emit = run.emit
-        index = None if table == RESTORE_RUNS else run.index
+        canonical = run.canonical_row
         progress = self.progress
-        ctx = run.ctx
-        width = len(run.columns)
-        unknown = run.unknown_columns if run.check_columns else None
-        cases = run.case_rows if run.tallied else None
-        whole = run.counted.whole if run.counted is not None else None
         count = 0
         for location, batch in batches:
             for line, raw in batch:
@@ -271,27 +262,7 @@ class Engine:
                 if row is None:
                     run.record(Record(table, raw, location, line), counted=True)
                     continue
-                key = row["id"]
-                first = add(key)
-                if not first:
-                    run.duplicate(key, location, line)
-                if unknown is not None and len(row) > width:
-                    unknown(row, key, location, line)
-                if by_case is not None:
-                    case = row["status"], row["is_dry_run"]
-                    checks = by_case[case]
-                    if cases is not None:
-                        cases[case] = cases.get(case, 0) + 1
-                elif cases is not None:
-                    cases[None] = cases.get(None, 0) + 1
-                if whole is not None:
-                    whole(row)
-                for code, check in checks:
-                    hits = check(row, ctx)
-                    if hits:
-                        emit(code, hits, key, location, line)
-                if first and index is not None:
-                    index(key, row, _ALL_READ, location, line)
+                canonical(row, location, line)
             if progress is not None:
                 progress(table, run.count + count)
         run.count += count
@@ -376,6 +347,34 @@ class _TableRun:
         part.case_rows = {}
         return part
 
+    def canonical_row(self, row: Row, location: str, line: int | None) -> None:
+        """One row the fast path read whole (from NDJSON text or a converted text row): its
+        key, unknown columns, case count, tallies, checks and index."""
+        key = row["id"]
+        first = self.ids.add(key)
+        if not first:
+            self.duplicate(key, location, line)
+        if self.check_columns and len(row) > len(self.columns):
+            self.unknown_columns(row, key, location, line)
+        checks = self.checks
+        cases = self.case_rows if self.tallied else None
+        if self.by_case is not None:
+            case = row["status"], row["is_dry_run"]
+            checks = self.by_case[case]
+            if cases is not None:
+                cases[case] = cases.get(case, 0) + 1
+        elif cases is not None:
+            cases[None] = cases.get(None, 0) + 1
+        if self.counted is not None:
+            self.counted.whole(row)
+        ctx = self.ctx
+        for code, check in checks:
+            hits = check(row, ctx)
+            if hits:
+                self.emit(code, hits, key, location, line)
+        if first and self.table != RESTORE_RUNS:
+            self.index(key, row, _ALL_READ, location, line)
+
     def read_lines(
         self,
         texts: Iterable[tuple[str, int | None, list[bytes]]],
@@ -385,17 +384,8 @@ class _TableRun:
         every other line through the record path."""
         decode = self.decode
         assert decode is not None
-        add = self.ids.add
-        checks = self.checks
-        by_case = self.by_case
-        emit = self.emit
-        ctx = self.ctx
+        canonical = self.canonical_row
         table = self.table
-        index = None if table == RESTORE_RUNS else self.index
-        width = len(self.columns)
-        unknown = self.unknown_columns if self.check_columns else None
-        cases = self.case_rows if self.tallied else None
-        whole = self.counted.whole if self.counted is not None else None
         count = 0
         for location, number, batch in texts:
             for text in batch:
@@ -403,30 +393,8 @@ class _TableRun:
                 row = decode(text)
                 if row is None:
                     self.text(text, location, number)
-                    if number is not None:
-                        number += 1
-                    continue
-                key = row["id"]
-                first = add(key)
-                if not first:
-                    self.duplicate(key, location, number)
-                if unknown is not None and len(row) > width:
-                    unknown(row, key, location, number)
-                if by_case is not None:
-                    case = row["status"], row["is_dry_run"]
-                    checks = by_case[case]
-                    if cases is not None:
-                        cases[case] = cases.get(case, 0) + 1
-                elif cases is not None:
-                    cases[None] = cases.get(None, 0) + 1
-                if whole is not None:
-                    whole(row)
-                for code, check in checks:
-                    hits = check(row, ctx)
-                    if hits:
-                        emit(code, hits, key, location, number)
-                if first and index is not None:
-                    index(key, row, _ALL_READ, location, number)
+                else:
+                    canonical(row, location, number)
                 if number is not None:
                     number += 1
             if progress is not None:
