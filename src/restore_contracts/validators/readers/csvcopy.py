@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 from typing import BinaryIO
 
@@ -207,13 +207,18 @@ BATCH = 1024
 """Records split at a time (one call of the C splitter)."""
 
 
+def records_of(batches: Iterable[list[Item]], table: str, location: str) -> Iterator[Record]:
+    """The records of batches of items (CSV or TSV), one by one."""
+    for batch in batches:
+        for line, item in batch:
+            yield item if isinstance(item, Record) else Record(table, item, location, line)
+
+
 def csv_records(
     handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[Record]:
     """Every CSV record after the header as a row of column -> text or None."""
-    for batch in csv_batches(handle, table, location, meter, limits):
-        for line, item in batch:
-            yield item if isinstance(item, Record) else Record(table, item, location, line)
+    return records_of(csv_batches(handle, table, location, meter, limits), table, location)
 
 
 def csv_batches(
@@ -404,6 +409,7 @@ __all__ = (
     "csv_batches",
     "csv_records",
     "duplicated",
+    "records_of",
     "split_record",
     "split_records",
 )

@@ -31,7 +31,7 @@ from restore_contracts.validators.readers._common import (
     nested_too_deep,
     problem,
 )
-from restore_contracts.validators.readers.csvcopy import duplicated
+from restore_contracts.validators.readers.csvcopy import Item, duplicated, records_of
 from restore_contracts.validators.rules.parse import (
     CSV_EXTRA_FIELDS,
     CSV_MISSING_FIELDS,
@@ -138,9 +138,6 @@ def tsv_header(handle: BinaryIO, location: str, limits: Limits = _LIMITS) -> lis
     )
 
 
-Item = tuple[int, "dict[str, str | None] | Record"]
-"""A record's first line and its row (column -> text or None), or the problem record."""
-
 BATCH = 1024
 """Records handed on at a time."""
 
@@ -149,9 +146,7 @@ def tsv_records(
     handle: BinaryIO, table: str, location: str, meter: Meter, limits: Limits = _LIMITS
 ) -> Iterator[Record]:
     """Every record after the header as a row of column -> text or None."""
-    for batch in tsv_batches(handle, table, location, meter, limits):
-        for line, item in batch:
-            yield item if isinstance(item, Record) else Record(table, item, location, line)
+    return records_of(tsv_batches(handle, table, location, meter, limits), table, location)
 
 
 def tsv_batches(
