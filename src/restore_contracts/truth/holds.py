@@ -13,51 +13,15 @@ applied, with the reason.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from restore_contracts.config import Assumptions
 from restore_contracts.provenance import Provenance
 from restore_contracts.truth._stats import share
-from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.engine import Engine, ValidationResult
-from restore_contracts.validators.rowread import RowReader
 from restore_contracts.validators.rules import RULES
-from restore_contracts.validators.rules._registry import ANY_TABLE, Rule
+from restore_contracts.validators.rules._registry import ANY_TABLE
 from restore_contracts.validators.source import Source
-from restore_contracts.validators.tables import RESTORE_RUNS, ROW_MODELS
-
-
-def applicable_rows(source: Source, codes: list[str], ctx: RuleContext) -> Counter[str]:
-    """Rows each rule applies to, exactly as the engine decides it: rows of the rule's table
-    whose columns the rule reads could be read, and for restore-run rules only the
-    (status, is_dry_run) cases the rule concerns."""
-    by_table: dict[str, list[Rule]] = {}
-    for code in codes:
-        rule = RULES[code]
-        if rule.table in ROW_MODELS:
-            by_table.setdefault(rule.table, []).append(rule)
-    applied: Counter[str] = Counter()
-    for table in dict.fromkeys(source.tables()):
-        rules = by_table.get(table)
-        if not rules:
-            continue
-        reader = RowReader(table, ctx.zone)
-        for record in source.records(table):
-            if record.problem is not None or not isinstance(record.data, dict):
-                continue
-            row, unread, _ = reader.read(record.data)
-            case = None
-            if table == RESTORE_RUNS and "status" in row and "is_dry_run" in row:
-                case = (row["status"], bool(row["is_dry_run"]))
-            for rule in rules:
-                if not unread.isdisjoint(rule.reads):
-                    continue
-                if case is not None and rule.when is not None and not rule.when(*case, ctx):
-                    continue
-                applied[rule.code] += 1
-    return applied
-
 
 ASSUMED_CODES = tuple(code for code, rule in RULES.items() if rule.provenance is Provenance.ASSUMED)
 """The rules whose hold rates the truth report measures."""
@@ -109,4 +73,4 @@ def rates_of(result: ValidationResult) -> list[dict[str, Any]]:
     return rates
 
 
-__all__ = ("ASSUMED_CODES", "applicable_rows", "hold_rates", "rates_of")
+__all__ = ("ASSUMED_CODES", "hold_rates", "rates_of")
