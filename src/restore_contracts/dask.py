@@ -32,6 +32,7 @@ from restore_contracts.validators.engine import Engine, ValidationResult, _Table
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.index import Indexes
 from restore_contracts.validators.readers import CombinedSource, FileSource
+from restore_contracts.validators.readers._common import Limits
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
 
@@ -61,6 +62,7 @@ class Recipe:
     applied: frozenset[str]
     count_applicable: frozenset[str]
     indexes: Indexes
+    limits: Limits
 
 
 def _check(task: parallel.Task, recipe: Recipe) -> parallel.Partial:
@@ -71,7 +73,7 @@ def _check(task: parallel.Task, recipe: Recipe) -> parallel.Partial:
     ctx = RuleContext(recipe.assumptions, recipe.indexes)
     findings: list[Finding] = []
     run = _TableRun(engine, RESTORE_RUNS, ctx, recipe.applied, findings)
-    return parallel.check_partition(run, parallel.lines_of(task))
+    return parallel.check_partition(run, parallel.lines_of(task, recipe.limits))
 
 
 class DaskPartitions:
@@ -85,16 +87,25 @@ class DaskPartitions:
         """Partitions checked in the last run."""
 
     def __call__(self, run: _TableRun, source: Source) -> bool:
-        files = parallel.ndjson_files(source, run.table)
+        files = parallel.regular_files(source, run.table)
         if files is None or run.table != RESTORE_RUNS:
             return False
-        tasks = list(parallel.spans(files, self.partition_bytes))
+        try:
+            tasks = list(parallel.spans(files, self.partition_bytes, exact=True))
+        except parallel.NotPlain:
+            parallel.rewind_meters(files)
+            return False
         self.partitions = len(tasks)
         if not tasks:
             return True
         engine = run.engine
         recipe = Recipe(
-            engine.assumptions, engine.codes, run.applied, engine.count_applicable, run.ctx.indexes
+            engine.assumptions,
+            engine.codes,
+            run.applied,
+            engine.count_applicable,
+            run.ctx.indexes,
+            getattr(files[0], "limits", None) or Limits(),
         )
         bag = dask.bag.from_sequence(tasks, npartitions=len(tasks))  # type: ignore[no-untyped-call]
         checked = bag.map(_check, delayed(recipe))
@@ -105,6 +116,7 @@ class DaskPartitions:
         started = parallel.mark(run)
         merge = parallel.Merge(run)
         try:
+            merge.limits = recipe.limits
             for partial, task in zip(partials, tasks, strict=True):
                 merge.add(partial, task)
         except parallel.Overflow:

@@ -3,7 +3,12 @@ byte, in every format; bad values exit 2 with one line."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,15 +75,32 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut restore_runs into many partitions: small batches of lines from the reader."""
+@pytest.fixture(params=["spans", "lines"])
+def small_partitions(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[int]]:
+    """Cut restore_runs into many partitions, both ways the parent can: spans of the file that
+    the workers read themselves, or the reader's batches of lines (the way for files that are
+    not regular). Yields the kinds of partition merged (5: span, 3: lines), and checks that
+    they were the ones asked for."""
     monkeypatch.setattr(_common, "CHUNK", SMALL_PARTITION)
+    monkeypatch.setattr(parallel, "PARTITION_BYTES", SMALL_PARTITION)
+    if request.param == "lines":
+        monkeypatch.setattr(parallel, "regular_files", lambda source, table: None)
+    merged: list[int] = []
+    add = parallel.Merge.add
+
+    def counted(self: parallel.Merge, partial: parallel.Partial, task: parallel.Task) -> None:
+        merged.append(len(task))
+        add(self, partial, task)
+
+    monkeypatch.setattr(parallel.Merge, "add", counted)
+    yield merged
+    assert set(merged) <= {5 if request.param == "spans" else 3}
 
 
-@pytest.mark.usefixtures("small_partitions")
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
-def test_report_bytes_identical(export: Path, fmt: str) -> None:
+def test_report_bytes_identical(export: Path, fmt: str, small_partitions: list[int]) -> None:
     """--jobs 2 and --jobs 3 print the --jobs 1 report byte for byte, with its exit code."""
     one = invoke("validate", str(export), "--format", fmt, "--jobs", "1")
     two = invoke("validate", str(export), "--format", fmt, "--jobs", "2")
@@ -86,10 +108,10 @@ def test_report_bytes_identical(export: Path, fmt: str) -> None:
     assert (one.exit_code, one.output) == (two.exit_code, two.output)
     assert (one.exit_code, one.output) == (three.exit_code, three.output)
     assert one.exit_code == 1
+    assert len(small_partitions) > 2 * 20  # two runs, each of dozens of partitions
 
 
-@pytest.mark.usefixtures("small_partitions")
-def test_engine_results_identical(export: Path) -> None:
+def test_engine_results_identical(export: Path, small_partitions: list[int]) -> None:
     """The whole result (findings in order, rows, applied and skipped rules, applicable rows)
     is the same with two processes, and it holds findings the merge decides: keys repeated
     in other partitions, unknown columns counted over all of them."""
@@ -110,6 +132,7 @@ def test_engine_results_identical(export: Path) -> None:
     duplicates = [f for f in one.findings if f.code == "RR006" and f.table == "restore_runs"]
     unknown = [f.message for f in one.findings if f.code == "RR103"]
     assert len(duplicates) == 8
+    assert len(small_partitions) > 20
     assert unknown == [
         'column "extra_0" is not in the restore_runs contract (5 rows; this is the one with the lowest id)',
         'column "extra_1" is not in the restore_runs contract (5 rows; this is the one with the lowest id)',
@@ -199,7 +222,8 @@ def test_spans_cut_at_line_ends(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("small_partitions")
 def test_hostile_lines_read_as_one_process_reads_them(export: Path, tmp_path: Path) -> None:
     """CR-only line ends and a line past max_line_bytes: --jobs 2 reads every line exactly as
-    --jobs 1 does (the workers get the reader's lines, never a file span of their own)."""
+    --jobs 1 does (a file with no LF at all is one line too long to cut into spans, so the
+    workers get the reader's lines)."""
     hostile = tmp_path / "export"
     hostile.mkdir()
     for path in export.iterdir():
@@ -221,3 +245,135 @@ def test_hostile_lines_read_as_one_process_reads_them(export: Path, tmp_path: Pa
     assert [f["code"] for f in found if f["line"] == 4 and f["table"] == "restore_runs"] == [
         "RR022"
     ]
+
+
+def copy_export(export: Path, target: Path) -> Path:
+    """A copy of the generated export to change."""
+    target.mkdir()
+    for path in export.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+def test_mixed_line_ends_number_as_one_process(
+    export: Path, tmp_path: Path, small_partitions: list[int]
+) -> None:
+    """LF, CRLF and lone-CR line ends mixed in one file: the spans the parent cuts number their
+    lines as the reader does, so every finding keeps its line."""
+    mixed = copy_export(export, tmp_path / "export")
+    runs = mixed / "restore_runs.ndjson"
+    ends = [b"\n", b"\r\n", b"\r", b"\n", b"\n\r\n"]
+    lines = runs.read_bytes().split(b"\n")
+    runs.write_bytes(b"".join(line + ends[i % len(ends)] for i, line in enumerate(lines)))
+    one, two = (
+        invoke("validate", str(mixed), "--format", "json", "--jobs", jobs) for jobs in ("1", "2")
+    )
+    assert (one.exit_code, one.output) == (two.exit_code, two.output)
+    numbered = [f["line"] for f in orjson.loads(one.output)["findings"] if f["line"]]
+    assert max(numbered) > len(lines)  # lone CRs and the blank CRLF lines counted
+    assert len(small_partitions) > 20
+
+
+@pytest.mark.usefixtures("small_partitions")
+def test_line_one_process_gives_up_on(export: Path, tmp_path: Path) -> None:
+    """A line so long that one process stops reading the file there: the parent cannot cut
+    spans that read like that, and the table is read as one process reads it."""
+    endless = copy_export(export, tmp_path / "export")
+    runs = endless / "restore_runs.ndjson"
+    lines = runs.read_bytes().split(b"\n")
+    lines[40] = b'{"id": 1, "note": "' + b"x" * 300_000 + b'"}'
+    runs.write_bytes(b"\n".join(lines))
+    config = tmp_path / "restore-contracts.toml"
+    config.write_text("max_line_bytes = 16384\n")  # gives up past 256 KiB
+    outputs = [
+        invoke("--config", str(config), "validate", str(endless), "--format", "json", "--jobs", j)
+        for j in ("1", "2")
+    ]
+    assert (outputs[0].exit_code, outputs[0].output) == (outputs[1].exit_code, outputs[1].output)
+    found = orjson.loads(outputs[0].output)
+    too_long = [(f["line"], f["message"]) for f in found["findings"] if f["code"] == "RR022"]
+    assert too_long[-1] == (
+        41,
+        "the line runs for more than 262144 bytes without an end; the rest of the input is not "
+        "read",
+    )
+    lines_found = [f["line"] for f in found["findings"] if f["table"] == "restore_runs"]
+    assert max(lines_found) == 41  # nothing after the line one process gives up on
+
+
+def test_psql_copy_text_refused_before_workers_start(export: Path, tmp_path: Path) -> None:
+    """psql COPY text in the first lines of the file is refused with the one process's line."""
+    copied = copy_export(export, tmp_path / "export")
+    runs = copied / "restore_runs.ndjson"
+    lines = runs.read_bytes().split(b"\n")
+    lines[2] = b'{"id": 3, "note": "a\\\\/b \\\\u00c4"}'
+    runs.write_bytes(b"\n".join(lines))
+    one, two = (invoke("validate", str(copied), "--jobs", jobs) for jobs in ("1", "2"))
+    assert one.exit_code == 2
+    assert "line 3 is psql COPY text" in one.output
+    assert (one.exit_code, one.output) == (two.exit_code, two.output)
+
+
+def test_only_regular_files_are_cut_into_spans(tmp_path: Path) -> None:
+    """A file that can be read only once, in order (a FIFO), is never cut into spans that
+    workers would read again; a regular file is."""
+
+    class Part:
+        name = "runs"
+        format = "ndjson"
+
+        def __init__(self, path: Path) -> None:
+            self.path = path
+
+        def tables(self) -> list[str]:
+            return ["restore_runs"]
+
+        def json_lines(self, table: str) -> Iterator[Any]:
+            return iter(())
+
+    fifo = tmp_path / "fifo.ndjson"
+    os.mkfifo(fifo)
+    plain = tmp_path / "plain.ndjson"
+    plain.write_bytes(b"{}\n")
+    assert parallel.regular_files(Part(fifo), "restore_runs") is None  # type: ignore[arg-type]
+    found = parallel.regular_files(Part(plain), "restore_runs")  # type: ignore[arg-type]
+    assert [part.path for part in found or []] == [plain]
+
+
+def test_workers_end_quietly(export: Path) -> None:
+    """The command line with --jobs 2 prints nothing on stderr: workers end without a trace
+    when the pool closes (they do not inherit the parent's SIGTERM handler)."""
+    command = [str(Path(sys.executable).with_name("restore-contracts")), "validate"]
+    done = subprocess.run(
+        [*command, str(export), "--jobs", "2", "--no-progress", "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    alone = subprocess.run(
+        [*command, str(export), "--jobs", "1", "--no-progress", "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (1, b"", alone.stdout)
+
+
+def _worker_signals(_: int) -> tuple[Any, Any]:
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+
+def test_workers_do_not_inherit_the_sigterm_handler(export: Path) -> None:
+    """A worker ends on the SIGTERM the pool sends when it closes, without running the parent's
+    handler (which unwinds to clean up and, in a worker, printed a traceback), and leaves
+    Ctrl-C to the parent."""
+
+    def parent_handler(signum: int, frame: Any) -> None:
+        raise AssertionError("not the worker's")
+
+    previous = signal.signal(signal.SIGTERM, parent_handler)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1, initializer=parallel._start_worker, initargs=(None, None)) as pool:
+            found = pool.map(_worker_signals, [0])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert found == [(signal.SIG_DFL, signal.SIG_IGN)]

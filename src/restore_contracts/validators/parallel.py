@@ -20,6 +20,8 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
+import stat
 from array import array
 from collections import deque
 from collections.abc import Iterator
@@ -32,7 +34,7 @@ from restore_contracts.errors import InputError
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.index import IdSet, as_id, lower_id
 from restore_contracts.validators.readers._common import Limits, Meter, line_batches
-from restore_contracts.validators.readers.ndjson import BLANK, parse_line
+from restore_contracts.validators.readers.ndjson import BLANK, copy_text_check, parse_line
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
 
@@ -134,6 +136,8 @@ class Merge:
     """Partials folded in reading order into the parent's table run."""
 
     run: _TableRun
+    limits: Limits | None = None
+    """The limits the partitions' lines were read with (to find a repeated key's line)."""
     positions: list[int] = field(default_factory=list)
 
     def add(self, partial: Partial, task: Task) -> None:
@@ -146,7 +150,7 @@ class Merge:
         repeated = [i for i, key in enumerate(partial.keys) if not ids.add(key)]
         findings = partial.findings
         if repeated and run.check_duplicates:
-            batch = lines_of(task)
+            batch = lines_of(task, self.limits)
             where = _keyed_lines(run, batch)
             location = batch[0]
             for i in reversed(repeated):
@@ -213,12 +217,17 @@ def _keyed_lines(run: _TableRun, batch: Batch) -> list[int | None]:
 
 Span = tuple[str, int, str, int, int]
 """(location, number of the first line, path, offset, length): a partition of an NDJSON file
-that the worker reads itself (the parent only finds where lines end)."""
+that the worker reads itself (the parent only finds where lines end and counts them)."""
 
 Task = Batch | Span
 
 PARTITION_BYTES = 4 << 20
-"""Bytes of an NDJSON file per partition (whole lines; a longer line makes a longer one)."""
+"""Bytes of an NDJSON file per partition (whole lines)."""
+
+
+class NotPlain(Exception):
+    """A file the parent cannot cut into spans that read exactly as one process reads it (a
+    line one process gives up on): the table is read the way one process reads it instead."""
 
 
 class _Capped(io.RawIOBase):
@@ -280,40 +289,83 @@ def ndjson_files(source: Source, table: str) -> list[Any] | None:
     return found
 
 
-def spans(files: list[Any], size: int) -> Iterator[Span]:
-    """Cut each file into spans of about ``size`` bytes of whole lines, counting lines."""
+def regular_files(source: Source, table: str) -> list[Any] | None:
+    """The NDJSON files of ``table`` when workers can read each exactly as one process reads
+    it: a regular file (a FIFO or a device can be read only once, in order) whose lines the
+    reader hands on as they are, with a give-up length longer than a partition (so no line in
+    a span can end the reading of its file). None otherwise."""
+    files = ndjson_files(source, table)
+    lines = getattr(source, "json_lines", None)
+    if files is None or lines is None or lines(table) is None:
+        return None
+    for part in files:
+        limits = getattr(part, "limits", None) or Limits()
+        if limits.give_up_bytes <= PARTITION_BYTES:
+            return None
+        try:
+            if not stat.S_ISREG(os.stat(part.path).st_mode):
+                return None
+        except OSError:
+            return None
+    return files
+
+
+def rewind_meters(files: list[Any]) -> None:
+    """Set the files' byte meters back to nothing read, when their spans were cut for nothing
+    and the table is read again in one process (the progress bar counts that reading)."""
+    for part in files:
+        meter = getattr(part, "meter", None)
+        if meter is not None:
+            meter.value = 0
+
+
+def spans(files: list[Any], size: int, *, exact: bool = False) -> Iterator[Span]:
+    """Cut each file into spans of about ``size`` bytes of whole lines, numbering lines as the
+    readers do (LF, CRLF and a lone CR each end a line).
+
+    Each span starts where the last one ended, at the start of a line; a line
+    longer than ``size`` makes a longer span. With ``exact`` (``--jobs``) a line
+    so long that one process would give up on it raises :class:`NotPlain`
+    (:func:`regular_files` makes sure no shorter span can hold one), and each
+    file's first lines are checked for psql COPY text as the reader does before
+    any row is read.
+    """
     for part in files:
         path: Path = part.path
         meter = getattr(part, "meter", None)
+        limits = getattr(part, "limits", None) or Limits()
         with path.open("rb") as handle:
-            start = position = 0
+            if exact:
+                first = next(line_batches(handle, Meter(), limits), [])
+                for position, line in enumerate(first):
+                    copy_text_check(line, part.name, position + 1)
+                handle.seek(0)
+            start = 0
             number = 1
+            want = size
             while True:
-                block = handle.read(size)
+                block = handle.read(want)
                 if not block:
                     break
-                end = block.rfind(b"\n")
-                position += len(block)
-                if end < 0:
-                    continue
-                cut = position - len(block) + end + 1
-                yield part.name, number, str(path), start, cut - start
+                end = block.rfind(b"\n") + 1
+                if not end:
+                    if len(block) == want:  # a line longer than the span so far
+                        if exact and want >= limits.give_up_bytes:
+                            raise NotPlain
+                        handle.seek(start)
+                        want *= 2
+                        continue
+                    end = len(block)  # the last line, without an end
+                yield part.name, number, str(path), start, end
                 if meter is not None:
-                    meter.value += cut - start
-                number += block.count(b"\n")
-                start = cut
-            if position > start:
-                yield part.name, number, str(path), start, position - start
-                if meter is not None:
-                    meter.value += position - start
-
-
-def tasks(source: Source, table: str) -> Iterator[Task] | None:
-    """The partitions of ``table``: the reader's batches of lines, so every line is read
-    exactly as one process reads it (size limits, line ends, psql COPY text); None when the
-    source gives no lines. File spans, which workers read themselves, serve Dask."""
-    lines = getattr(source, "json_lines", None)
-    return lines(table) if lines is not None else None
+                    meter.value += end
+                number += block.count(b"\n", 0, end)
+                if b"\r" in block:
+                    number += block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
+                start += end
+                want = size
+                if end < len(block):
+                    handle.seek(start)
 
 
 _WORKER: list[Any] = []
@@ -321,26 +373,46 @@ _WORKER: list[Any] = []
 (inherited from the parent by fork, never pickled); empty in the parent."""
 
 
-def _start_worker(run: _TableRun) -> None:
-    _WORKER[:] = [run]
+def _start_worker(run: _TableRun, limits: Limits) -> None:
+    # The parent's SIGTERM handler unwinds its stack to clean up; a worker has nothing to
+    # clean up and is ended by the parent (a SIGTERM when the pool closes), and Ctrl-C is the
+    # parent's to handle: without this, every worker would print a traceback as it ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER[:] = [run, limits]
 
 
 def _check_in_worker(task: Task) -> Partial:
-    return check_partition(_WORKER[0], lines_of(task))
+    return check_partition(_WORKER[0], lines_of(task, _WORKER[1]))
 
 
 def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
     """Check ``restore_runs`` in ``jobs`` forked workers, merging into ``run``; False (with
-    ``run`` untouched) when the platform cannot fork or a partition's unknown columns
-    overflow, and the caller reads the table in one process."""
-    texts = tasks(source, run.table)
-    if texts is None or not can_fork() or run.table != RESTORE_RUNS:
+    ``run`` untouched) when the platform cannot fork, a file cannot be cut exactly or a
+    partition's unknown columns overflow, and the caller reads the table in one process.
+
+    Workers read spans of regular NDJSON files themselves, so the parent only
+    finds line ends and merges; other sources hand the reader's batches of lines
+    to the workers.
+    """
+    if not can_fork() or run.table != RESTORE_RUNS:
+        return False
+    files = regular_files(source, run.table)
+    limits = Limits()
+    texts: Iterator[Task] | None
+    if files is not None:
+        limits = getattr(files[0], "limits", None) or limits
+        texts = spans(files, PARTITION_BYTES, exact=True)
+    else:
+        lines = getattr(source, "json_lines", None)
+        texts = lines(run.table) if lines is not None else None
+    if texts is None:
         return False
     started = mark(run)
-    merge = Merge(run)
+    merge = Merge(run, limits)
     progress = run.engine.progress
     context = multiprocessing.get_context("fork")
-    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(run,))
+    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(run, limits))
     try:
         pending: deque[tuple[AsyncResult[Partial], Task]] = deque()
         for batch in texts:
@@ -355,8 +427,9 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
             merge.add(result.get(), done)
             if progress is not None:
                 progress(run.table, run.count)
-    except Overflow:
+    except (Overflow, NotPlain):
         reset(run, started)
+        rewind_meters(files or [])
         return False
     finally:
         pool.terminate()
