@@ -1,27 +1,29 @@
-"""Differential test: rows the database renders as JSON lines read as the row-by-row read.
+"""Differential test: every way a database is read reports the same, finding for finding.
 
-MariaDB/MySQL and SQLite tables are read as one JSON text per row, rendered by
-the database (JSON_QUOTE / json_quote of every value, a JSON column embedded as
-it is when the database finds it an object or array). The row-by-row read of
-the driver's values (``DatabaseSource(url, lines=False)``) is the reference:
-every finding, its location and message, the order of the findings and the row
-counts must be the same, for every mutation of the catalogue and for tables
-holding hostile and Laravel-shaped values in every column (JSON the server
-accepts and orjson does not, JSON nested past the server's limit, text of text,
-control characters, REAL and BLOB values in SQLite, application columns of
-types a line cannot carry), in UTC and in a timezone with an offset.
+MariaDB/MySQL tables are read as one JSON text per row that the server renders
+(JSON_QUOTE of every value, a JSON column embedded as it is when the server
+finds it an object or array) and offered to the fast decoder; SQLite's, and a
+MySQL table a line cannot carry, row by row from the driver's values into the
+row converter. Both are held to the engine's record path (the models, no fast
+path at all) and to the row-by-row read of MySQL (``lines=False``): the same
+findings, locations, messages, order and row counts, for every mutation of the
+catalogue and for tables holding hostile and Laravel-shaped values in every
+column (JSON the server accepts and orjson does not, JSON nested past the
+server's limit, text of text, control characters, REAL and BLOB values in
+SQLite, application columns of types a line cannot carry), in UTC and in a
+timezone with an offset.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
 from restore_contracts.config import Assumptions
 from restore_contracts.db.engine import create_db_engine
@@ -34,6 +36,7 @@ from restore_contracts.errors import InputError
 from restore_contracts.generators import MUTATIONS, build_random, build_scenario, mutate
 from restore_contracts.validators import ValidationResult, validate
 from restore_contracts.validators.fastpath import fast_decoder
+from restore_contracts.validators.source import Record
 from restore_contracts.validators.tables import COLUMNS
 
 from ..hostile.test_fastpath_differential import NUMBERS, TEXTS, TIMESTAMP_TEXTS
@@ -42,18 +45,43 @@ from .conftest import Server
 ZONES = ("UTC", "Asia/Kathmandu")
 
 
-def read(url: str, *, lines: bool, zone: str = "UTC") -> tuple[Any, ...]:
-    """Everything a validation reports about a database, in its order."""
-    with DatabaseSource(url, lines=lines) as source:
+class RecordsOnly:
+    """A database source offering only its records: every row takes the engine's record
+    path (the models), none a fast path."""
+
+    def __init__(self, source: DatabaseSource) -> None:
+        self.source = source
+        self.name = source.name
+
+    def tables(self) -> list[str]:
+        return self.source.tables()
+
+    def records(self, table: str) -> Iterator[Record]:
+        return self.source.records(table)
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def read(url: str, *, how: str, zone: str = "UTC") -> tuple[Any, ...]:
+    """Everything a validation reports about a database, in its order: read as lines the
+    server renders (``lines``), row by row (``rows``) or as records only (``records``)."""
+    source: Any = DatabaseSource(url, lines=how == "lines")
+    if how == "records":
+        source = RecordsOnly(source)
+    try:
         result: ValidationResult = validate(source, Assumptions(timezone=zone))
+    finally:
+        source.close()
     return (list(result.findings), result.rows, result.skipped, result.applied)
 
 
 def assert_same_reading(url: str) -> tuple[Any, ...]:
-    """The line read and the row-by-row read report the same, in every zone."""
+    """Lines, rows and records report the same, in every zone."""
     for zone in ZONES:
-        reference = read(url, lines=False, zone=zone)
-        assert read(url, lines=True, zone=zone) == reference
+        reference = read(url, how="records", zone=zone)
+        assert read(url, how="rows", zone=zone) == reference
+        assert read(url, how="lines", zone=zone) == reference
     return reference
 
 
@@ -82,8 +110,9 @@ class TestMutationCatalogue:
             except (InputError, DatabaseError):
                 continue  # a row no such database can hold (see test_db_round_trip)
             held += 1
-            reference = read(url, lines=False)
-            assert (code, read(url, lines=True)) == (code, reference)
+            reference = read(url, how="records")
+            assert (code, read(url, how="rows")) == (code, reference)
+            assert (code, read(url, how="lines")) == (code, reference)
         assert held > len(MUTATIONS) // 2
 
 
@@ -220,50 +249,39 @@ class TestHostileValues:
         assert sum(rows.values()) > 0
 
 
+def decoded(url: str, table: str) -> list[tuple[str, bool]]:
+    """Each row's location and whether it came as a line the fast decoder accepted."""
+    with DatabaseSource(url) as source:
+        source.tables()
+        found = source.decoded_rows(table, fast_decoder(table))
+        assert found is not None
+        return [(location, done) for location, _, done in found]
+
+
 class TestFallbacks:
+    def test_mariadb_rows_arrive_as_lines_and_sqlite_rows_as_values(self, url: str) -> None:
+        """Canonical rows: MariaDB's come as decoded lines, SQLite's as the driver's values."""
+        seed_worlds(parse_url(url), build_random(5, 2), replace=True)
+        read_back = decoded(url, "backup_items")
+        lines = parse_url(url).backend.name != "sqlite"
+        assert len(read_back) > 10
+        assert {done for _, done in read_back} == {lines}
+
     def test_mariadb_json_that_orjson_refuses_resumes_row_by_row(self, my: Server) -> None:
-        """A JSON column MariaDB finds valid and orjson does not, early in a table: every
-        row is still read once, with the row-by-row read's finding for that row."""
+        """A JSON column MariaDB finds valid and orjson does not, amid a table: the rows
+        before it come as lines, that row and the rest row by row, each once and in
+        order, with the row-by-row read's finding for that row."""
         url = my.spec
         seed_worlds(parse_url(url), build_random(5, 2), replace=True)
         with my.engine().connect() as conn:
-            first = conn.execute(text("SELECT MIN(id) FROM backup_items")).scalar()
+            ids = [row[0] for row in conn.execute(text("SELECT id FROM backup_items ORDER BY id"))]
+            bad = ids[len(ids) // 2]
             conn.execute(
                 text("UPDATE backup_items SET payload = :v WHERE id = :k"),
-                {"v": '{"a":1.}', "k": first},
+                {"v": '{"a":1.}', "k": bad},
             )
             conn.commit()
         findings, rows, _, _ = assert_same_reading(url)
-        assert [f.source for f in findings if f.table == "backup_items"] == [
-            f"backup_items#{first}"
-        ]
-        with my.engine().connect() as conn:
-            count = conn.execute(text("SELECT COUNT(*) FROM backup_items")).scalar()
-        assert rows["backup_items"] == count
-
-    def test_sqlite_rows_a_line_cannot_carry_are_read_again(self, tmp_path: Path) -> None:
-        """A REAL (in a column without affinity) and a BLOB among SQLite's rows: those rows
-        read as the driver gives them, the rows around them as lines, each once, in order."""
-        url = f"sqlite:///{tmp_path / 'mixed.db'}"
-        seed_worlds(parse_url(url), build_random(5, 2))
-        engine = create_engine(url, poolclass=NullPool)
-        with engine.connect() as conn:
-            ids = [row[0] for row in conn.execute(text("SELECT id FROM workspaces ORDER BY id"))]
-            conn.execute(text("ALTER TABLE workspaces ADD COLUMN score"))  # no affinity
-            conn.execute(text("UPDATE workspaces SET score = 1.5 WHERE id = :k"), {"k": ids[0]})
-            conn.execute(text("UPDATE workspaces SET slug = x'ff00' WHERE id = :k"), {"k": ids[-1]})
-            conn.commit()
-        engine.dispose()
-        assert_same_reading(url)
-        with DatabaseSource(url) as source:
-            source.tables()
-            found = source.decoded_rows("workspaces", fast_decoder("workspaces"))
-            assert found is not None
-            read_back = [
-                (location, row["score"], row["slug"], done) for location, row, done in found
-            ]
-        assert [location for location, *_ in read_back] == [f"workspaces#{k}" for k in ids]
-        assert [entry for entry in read_back if not entry[3]] == [
-            (f"workspaces#{ids[0]}", 1.5, read_back[0][2], False),
-            (f"workspaces#{ids[-1]}", read_back[-1][1], "ff00", False),
-        ]
+        assert [f.source for f in findings if f.table == "backup_items"] == [f"backup_items#{bad}"]
+        assert rows["backup_items"] == len(ids)
+        assert decoded(url, "backup_items") == [(f"backup_items#{key}", key < bad) for key in ids]

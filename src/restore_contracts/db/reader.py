@@ -200,30 +200,27 @@ def _raw_json_cursor(conn: Connection, name: str) -> Any:
     return driver.cursor(name=name, binary=True)
 
 
-def _native_row(
-    keys: list[str], row: Sequence[Any], converters: list[tuple[str, Callable[[Any], Any]]]
-) -> dict[str, Any]:
-    """A driver's row as the export encoding: JSON-native values, then the column kinds'."""
-    values: Any = row
-    if not _NATIVE.issuperset(map(type, values)):
-        values = [v if type(v) in _NATIVE else to_native(v) for v in values]
-    data = dict(zip(keys, values, strict=True))
-    for key, convert in converters:
-        value = data[key]
-        if value is not None:
-            data[key] = convert(value)
-    return data
+def _native_converters(
+    table: str, keys: list[str], backend: str
+) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The column conversions still to apply to JSON-native values: the timestamp one is the
+    identity on them (:func:`to_native` already wrote datetimes as export timestamps)."""
+    return [
+        (key, convert)
+        for key, convert in column_converters(table, keys, backend)
+        if convert is not _timestamp
+    ]
 
 
-_JSON_PROBE = "SELECT json_quote('a'), json_valid('[]'), json_type('[]')"
-"""The JSON functions the line queries use (MySQL 5.7, MariaDB 10.2, SQLite 3.38 have them)."""
+_JSON_PROBE = "SELECT JSON_QUOTE('a'), JSON_VALID('[]')"
+"""The JSON functions the line queries use (MySQL 5.7 and MariaDB 10.2 have them)."""
 
 
 def _no_such_function(exc: Exception) -> bool:
-    """Whether a driver's error says a function does not exist (MySQL error 1305, 1064 for
-    a server that does not parse it, SQLite's "no such function")."""
+    """Whether PyMySQL's error says a function does not exist (error 1305, or 1064 from a
+    server that does not parse the call)."""
     args: tuple[Any, ...] = getattr(exc, "args", ())
-    return bool(args) and (args[0] in (1064, 1305) or "no such function" in str(args[0]))
+    return bool(args) and args[0] in (1064, 1305)
 
 
 _MYSQL_NO_LIMIT = 18446744073709551615
@@ -243,20 +240,16 @@ _MYSQL_ZEROFILL = 64
 class _LineQuery:
     """A table's query rendering each row as one JSON text, and the columns it holds."""
 
-    def __init__(self, query: str, keys: list[str], again: str = "") -> None:
+    def __init__(self, query: str, keys: list[str]) -> None:
         self.query = query
-        """Selects (rowid or NULL, the row's JSON text or NULL), ordered by id."""
+        """Selects each row's JSON text, ordered by id."""
         self.keys = keys
         """The columns of ``SELECT *``, in order: the line's keys."""
-        self.again = again
-        """SQLite: selects one row by rowid, as ``SELECT *`` gives it."""
 
 
-def _sql_text(text: str, sqlite: bool) -> str:
-    """A SQL literal of ``text``: SQLite's quoted string, MySQL's hex (no escape rules, and
-    it makes the concatenation binary, so PyMySQL hands the line over as bytes)."""
-    if sqlite:
-        return "'" + text.replace("'", "''") + "'"
+def _hex(text: str) -> str:
+    """A MySQL hex literal of ``text``: no escape rules (whatever the SQL mode), and it makes
+    the concatenation binary, so PyMySQL hands the line over as bytes, undecoded."""
     return "X'" + text.encode("utf-8").hex() + "'"
 
 
@@ -267,80 +260,59 @@ def _json_columns(table: str) -> frozenset[str]:
     return frozenset(c.name for c in known.columns if c.info["kind"] == ColumnKind.JSON.value)
 
 
-def _line_query(conn: Connection, table: str, quoted: str, sqlite: bool) -> _LineQuery | None:
-    """The query rendering each row of ``table`` as the JSON text of the dictionary the
-    row-by-row read builds from the driver's values, or None when a column's type has no
-    such rendering (the table is then read row by row).
+def _line_query(conn: Connection, table: str, quoted: str) -> _LineQuery | None:
+    """MySQL/MariaDB: the query rendering each row of ``table`` as the JSON text of the
+    dictionary the row-by-row read builds from the driver's values, or None when a
+    column's type has no such rendering (the table is then read row by row).
 
     Why the two are the same row: every value is written in the form its driver value
-    takes in JSON. Integers are their decimal text; MySQL timestamps the server's text,
-    which is what the reading engine receives; text is quoted by the server's JSON_QUOTE
-    (utf8mb4, as the driver decodes it); NULL is null. A JSON column holding an object
-    or array the server judges valid is embedded as it is, so orjson reads the same text
-    the row-by-row read decodes; anything else in it is quoted, and the reader decodes
-    that text as it always did. MySQL column types are checked here (anything but
-    integers, timestamps and non-binary text, or ZEROFILL, keeps the table row by row);
-    SQLite's values have a type each, so a row holding a REAL or a BLOB gets no line and
-    is read again by rowid. A line the server renders that orjson does not accept (a JSON
-    column the server found valid and orjson does not) is read again the same way.
+    takes in JSON. Integers (not ZEROFILL) are their decimal text; timestamps the
+    server's text, which is what the reading engine receives; text is quoted by the
+    server's JSON_QUOTE in utf8mb4, the character set the driver decodes; NULL is null.
+    A JSON column holding an object or array the server finds valid is embedded as it
+    is, so orjson reads the text the row-by-row read decodes; anything else in it is
+    quoted, and the reader decodes that text as it always did. Any other column type
+    (DECIMAL, floating point, DATE, TIME, binary) keeps the table row by row. A line
+    orjson does not accept (a JSON column the server found valid, such as ``{"a":1.}``,
+    that orjson refuses) ends the lines: the rest of the table is read row by row.
     """
-    probe = _driver_cursor(conn, sqlite)
+    probe = _driver_cursor(conn, False)
     try:
         probe.execute(f"SELECT * FROM {quoted} LIMIT 0")
         keys = [column[0] for column in probe.description]
-        fields = None if sqlite else getattr(getattr(probe, "_result", None), "fields", None)
+        fields = getattr(getattr(probe, "_result", None), "fields", None)
         probe.fetchall()
     finally:
         probe.close()
-    if not keys or (not sqlite and (fields is None or len(fields) != len(keys))):
+    if not keys or fields is None or len(fields) != len(keys):
         return None
-    if sqlite and any(k.lower() in ("rowid", "_rowid_", "oid") for k in keys):
-        return None  # the name no longer means the row's id
     quote = conn.dialect.identifier_preparer.quote
     json_columns = _json_columns(table)
     pieces = []
-    for index, key in enumerate(keys):
+    for index, (key, field) in enumerate(zip(keys, fields, strict=True)):
         column = quote(key)
-        if sqlite:
+        kind, charset, flags = field.type_code, field.charsetnr, field.flags
+        if kind in _MYSQL_INTEGERS and not flags & _MYSQL_ZEROFILL:
+            value = f"COALESCE(CAST({column} AS CHAR), 'null')"
+        elif kind in _MYSQL_STAMPS:
+            value = f"COALESCE(CONCAT('\"', {column}, '\"'), 'null')"
+        elif kind in _MYSQL_TEXTS and charset != _MYSQL_BINARY:
+            text = f"CONVERT({column} USING utf8mb4)"
+            quoted_text = f"JSON_QUOTE({text})"
             if key in json_columns:
                 value = (
-                    f"CASE WHEN substr({column}, 1, 1) IN ('{{', '[') AND json_valid({column}) "
-                    f"THEN {column} ELSE json_quote({column}) END"
+                    f"CASE WHEN {column} IS NULL THEN 'null' WHEN LEFT({column}, 1) IN "
+                    f"('{{', '[') AND JSON_VALID({column}) THEN {text} ELSE {quoted_text} END"
                 )
             else:
-                value = f"json_quote({column})"
+                value = f"COALESCE({quoted_text}, 'null')"
         else:
-            field: Any = fields[index] if fields is not None else None
-            kind, charset, flags = field.type_code, field.charsetnr, field.flags
-            if kind in _MYSQL_INTEGERS and not flags & _MYSQL_ZEROFILL:
-                value = f"COALESCE(CAST({column} AS CHAR), 'null')"
-            elif kind in _MYSQL_STAMPS:
-                value = f"COALESCE(CONCAT('\"', {column}, '\"'), 'null')"
-            elif kind in _MYSQL_TEXTS and charset != _MYSQL_BINARY:
-                text = f"CONVERT({column} USING utf8mb4)"
-                quoted_text = f"JSON_QUOTE({text})"
-                if key in json_columns:
-                    value = (
-                        f"CASE WHEN {column} IS NULL THEN 'null' WHEN LEFT({column}, 1) IN "
-                        f"('{{', '[') AND JSON_VALID({column}) THEN {text} ELSE {quoted_text} END"
-                    )
-                else:
-                    value = f"COALESCE({quoted_text}, 'null')"
-            else:
-                return None
+            return None
         head = ("{" if index == 0 else ",") + orjson.dumps(key).decode("utf-8") + ":"
-        pieces.append(_sql_text(head, sqlite))
+        pieces.append(_hex(head))
         pieces.append(value)
-    pieces.append(_sql_text("}", sqlite))
-    if sqlite:
-        ok = " AND ".join(f"typeof({quote(k)}) IN ('null', 'integer', 'text')" for k in keys)
-        line = " || ".join(pieces)
-        return _LineQuery(
-            f"SELECT rowid, CASE WHEN {ok} THEN CAST({line} AS BLOB) END FROM {quoted} ORDER BY id",
-            keys,
-            f"SELECT * FROM {quoted} WHERE rowid = ?",
-        )
-    return _LineQuery(f"SELECT NULL, CONCAT({', '.join(pieces)}) FROM {quoted} ORDER BY id", keys)
+    pieces.append(_hex("}"))
+    return _LineQuery(f"SELECT CONCAT({', '.join(pieces)}) FROM {quoted} ORDER BY id", keys)
 
 
 class _Prefetcher:
@@ -559,22 +531,24 @@ class DatabaseSource:
                     query = f"SELECT {self._json_as_text(conn, table)} FROM {quoted} ORDER BY id"
                     yield from self._driver_rows(conn, table, query, sqlalchemy=True)
                     return
-                sqlite = self._url.backend is SQLITE
                 lines = self._line_query(conn, table, quoted)
                 read = [0]
                 if lines is not None:
                     if (yield from self._line_rows(conn, table, lines, decode, read)):
                         return
                     # a line that does not decode: the rest of the table, row by row
-                    query += f" LIMIT {-1 if sqlite else _MYSQL_NO_LIMIT} OFFSET {read[0]}"
+                    query += f" LIMIT {_MYSQL_NO_LIMIT} OFFSET {read[0]}"
                 yield from self._driver_rows(conn, table, query)
         finally:
             self._idle.append(conn)
 
     def _line_query(self, conn: Connection, table: str, quoted: str) -> _LineQuery | None:
-        """The table's line query, when the database has the JSON functions it needs."""
+        """MySQL/MariaDB: the table's line query, when the server has the JSON functions it
+        needs; SQLite's tables are read row by row (see :meth:`decoded_rows`)."""
+        if self._url.backend is SQLITE:
+            return None
         if self._lines is None:
-            probe = _driver_cursor(conn, self._url.backend is SQLITE)
+            probe = _driver_cursor(conn, False)
             try:
                 probe.execute(_JSON_PROBE)
                 probe.fetchall()
@@ -582,12 +556,12 @@ class DatabaseSource:
             except Exception as exc:
                 if not _no_such_function(exc):
                     raise
-                self._lines = False  # an old server, or SQLite without JSON1
+                self._lines = False  # a server older than MySQL 5.7 / MariaDB 10.2
             finally:
                 probe.close()
         if not self._lines:
             return None
-        return _line_query(conn, table, quoted, self._url.backend is SQLITE)
+        return _line_query(conn, table, quoted)
 
     def _driver_rows(
         self, conn: Connection, table: str, query: str, *, sqlalchemy: bool = False
@@ -608,12 +582,20 @@ class DatabaseSource:
                 result.execute(query)
                 keys = [column[0] for column in result.description]
                 stream = _fetch_batches(result, self._fetch_size)
-            converters = column_converters(table, keys, self._url.backend.name)
+            converters = _native_converters(table, keys, self._url.backend.name)
             prefix = f"{table}#"
             batches = _Prefetcher(stream)
+            native = _NATIVE
             for partition in batches:
                 for row in partition:
-                    data = _native_row(keys, row, converters)
+                    values: Any = row
+                    if not native.issuperset(map(type, values)):
+                        values = [v if type(v) in native else to_native(v) for v in values]
+                    data = dict(zip(keys, values, strict=True))
+                    for key, convert in converters:
+                        value = data[key]
+                        if value is not None:
+                            data[key] = convert(value)
                     yield f"{prefix}{data.get('id')}", data, False
         finally:
             if batches is not None:
@@ -629,31 +611,24 @@ class DatabaseSource:
         decode: Callable[[bytes], dict[str, Any] | None] | None,
         read: list[int],
     ) -> Generator[tuple[str, dict[str, Any], bool], None, bool]:
-        """Each row of the table as the database rendered it (:func:`_line_query`): through
+        """Each row of the table as the server rendered it (:func:`_line_query`): through
         ``decode`` when it accepts the line, else decoded by orjson and converted as the
-        driver's values are; True when every row was read.
-
-        A row whose line is missing or does not decode gets what the driver's values
-        give: SQLite reads it again by rowid; on MySQL/MariaDB (whose connection is busy
-        with the stream) this returns False with ``read[0]`` rows handed over, and the
-        caller reads the rest of the table row by row.
-        """
-        sqlite = self._url.backend is SQLITE
-        cursor = _driver_cursor(conn, sqlite)
-        again = None
+        driver's values are; True when every row was read. At a line orjson does not
+        accept this returns False with ``read[0]`` rows handed over (the connection is busy
+        with the stream, so the row cannot be asked for alone): the caller reads the rest
+        of the table row by row."""
+        cursor = _driver_cursor(conn, False)
         batches = None
         try:
             cursor.execute(lines.query)
             batches = _Prefetcher(_fetch_batches(cursor, self._fetch_size))
-            every = column_converters(table, lines.keys, self._url.backend.name)
-            # the timestamp conversion is the identity on the values a line holds
-            converters = [(key, convert) for key, convert in every if convert is not _timestamp]
+            converters = _native_converters(table, lines.keys, self._url.backend.name)
             loads = orjson.loads
             failed = orjson.JSONDecodeError
             prefix = f"{table}#"
             count = 0
             for partition in batches:
-                for rowid, text in partition:
+                for (text,) in partition:
                     if decode is not None and text is not None:
                         row = decode(text)
                         if row is not None:
@@ -664,19 +639,13 @@ class DatabaseSource:
                         data = loads(text) if text is not None else None
                     except failed:
                         data = None
-                    if data is None:
-                        if not sqlite:
-                            read[0] = count
-                            return False
-                        if again is None:
-                            again = _driver_cursor(conn, sqlite)
-                        again.execute(lines.again, (rowid,))
-                        data = _native_row(lines.keys, again.fetchone(), every)
-                    else:
-                        for key, convert in converters:
-                            value = data[key]
-                            if value is not None:
-                                data[key] = convert(value)
+                    if type(data) is not dict:
+                        read[0] = count
+                        return False
+                    for key, convert in converters:
+                        value = data[key]
+                        if value is not None:
+                            data[key] = convert(value)
                     count += 1
                     yield f"{prefix}{data.get('id')}", data, False
             return True
@@ -684,8 +653,6 @@ class DatabaseSource:
             if batches is not None:
                 batches.close()
             cursor.close()
-            if again is not None:
-                again.close()
 
     def _remember_columns(self, inspector: Inspector, tables: list[str]) -> None:
         """Each table's columns, in order, with their kind (one catalog query)."""
