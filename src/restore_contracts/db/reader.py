@@ -16,12 +16,18 @@ models would accept the driver's values too; the export encoding lets the
 validators' fast path accept a canonical database row as it does a file's.
 Text that is not valid JSON stays text, so the validators report it.
 
-PostgreSQL goes one step further (:meth:`DatabaseSource.json_lines`): the
-server renders each row as the JSON line an export would hold, which the
-validators decode as they decode NDJSON. A thread fetches the next batches
-while the current one is checked, and once the first table is read the other
-tables' streams start too, a few batches deep, so the server is rendering
-while this process validates instead of each waiting for the other.
+PostgreSQL and MySQL/MariaDB go one step further: the server renders each row
+as the JSON line an export would hold, which the validators decode as they
+decode NDJSON. PostgreSQL (:meth:`DatabaseSource.json_lines`) writes it with
+``row_to_json``; a thread fetches the next batches while the current one is
+checked, and once the first table is read the other tables' streams start too,
+a few batches deep, so the server is rendering while this process validates.
+MySQL/MariaDB (:meth:`DatabaseSource.decoded_rows`) concatenate JSON_QUOTE of
+each value (:func:`_line_query`): PyMySQL then parses one column per row
+instead of every column in Python, which was most of the reading time. The
+row-by-row read stays the reference for every row a line cannot carry exactly.
+SQLite renders in this very process, where json_quote of every value costs
+more than the decoding it saves, so its rows are read row by row.
 """
 
 from __future__ import annotations
@@ -509,11 +515,12 @@ class DatabaseSource:
         """MySQL/MariaDB and SQLite: the rows of :meth:`records` as (location, row, decoded),
         for the validators; None for PostgreSQL, whose rows come as :meth:`json_lines`.
 
-        Where the database renders the table's rows as JSON text (:func:`_line_query`)
-        and ``decode`` is given (the validators' fast decoder, whose every accepted line
-        orjson decodes to the same values), each line is offered to it first: a row it
-        accepts comes back normalised with ``decoded`` True, exactly as an NDJSON line
-        would. Any other row is the row :meth:`records` gives, with ``decoded`` False.
+        Where the server renders the table's rows as JSON text (MySQL/MariaDB,
+        :func:`_line_query`) and ``decode`` is given (the validators' fast decoder, for a
+        table whose every accepted line orjson decodes to the same values), each line is
+        offered to it first: a row it accepts comes back normalised with ``decoded``
+        True, exactly as an NDJSON line would. Any other row, and every SQLite row, is
+        the row :meth:`records` gives, with ``decoded`` False.
         """
         if self._url.backend is POSTGRESQL:
             return None
