@@ -239,7 +239,57 @@ def _update(conn: Connection, table: str, column: str, value: Any, key: Any) -> 
     return 1
 
 
+JSON_COLUMNS = {
+    "restore_runs": ("requested_items", "preview", "results", "metadata"),
+    "backup_items": ("payload",),
+    "operation_runs": ("summary_counts", "failure_summary", "context"),
+    "evidence_snapshots": ("summary",),
+}
+
+
+def _one_value_per_row(url: str) -> int:
+    """One random world, then a copy of a canonical row of each table with a JSON column
+    for each JSON text in each of those columns, alone (no other problem in the row can
+    hide what the JSON text does); returns how many copies the database took."""
+    seed_worlds(parse_url(url), build_random(3, 1), replace=True)
+    sqlite = parse_url(url).backend.name == "sqlite"
+    engine = create_db_engine(parse_url(url))
+    taken = 0
+    with engine.connect() as conn:
+        if not sqlite:
+            conn.execute(text("SET SESSION foreign_key_checks = 0"))
+            for table, columns in JSON_COLUMNS.items():
+                for column in columns:
+                    conn.execute(text(f"ALTER TABLE {table} MODIFY {column} LONGTEXT NULL"))
+        for table, columns in JSON_COLUMNS.items():
+            names = list(conn.execute(text(f"SELECT * FROM {table} LIMIT 0")).keys())
+            base, top = conn.execute(text(f"SELECT MIN(id), MAX(id) FROM {table}")).one()
+            copied = ", ".join(names)
+            others = ", ".join(":key" if name == "id" else name for name in names)
+            for column in columns:
+                for value in JSON_TEXTS:
+                    top += 1
+                    conn.execute(
+                        text(
+                            f"INSERT INTO {table} ({copied}) SELECT {others} FROM {table} "
+                            "WHERE id = :base"
+                        ),
+                        {"key": top, "base": base},
+                    )
+                    taken += _update(conn, table, column, value, top)
+        conn.commit()
+    engine.dispose()
+    return taken
+
+
 class TestHostileValues:
+    def test_each_json_text_alone_in_a_canonical_row_reads_the_same(self, url: str) -> None:
+        """Every JSON text in every JSON column of an otherwise canonical row."""
+        taken = _one_value_per_row(url)
+        findings, _, _, _ = assert_same_reading(url)
+        assert taken == len(JSON_TEXTS) * sum(len(c) for c in JSON_COLUMNS.values())
+        assert len(findings) > 50
+
     def test_hostile_and_laravel_values_read_the_same_as_row_by_row(self, url: str) -> None:
         """Every column of every table holding odd values: the same findings both ways."""
         taken = _hostile_database(url)

@@ -25,7 +25,8 @@ a few batches deep, so the server is rendering while this process validates.
 MySQL/MariaDB (:meth:`DatabaseSource.decoded_rows`) concatenate JSON_QUOTE of
 each value (:func:`_line_query`): PyMySQL then parses one column per row
 instead of every column in Python, which was most of the reading time. The
-row-by-row read stays the reference for every row a line cannot carry exactly.
+row-by-row read stays the reference for every row a line cannot carry exactly,
+and reads the tables the fast decoder does not take (restore runs).
 SQLite renders in this very process, where json_quote of every value costs
 more than the decoding it saves, so its rows are read row by row.
 """
@@ -538,7 +539,10 @@ class DatabaseSource:
                     query = f"SELECT {self._json_as_text(conn, table)} FROM {quoted} ORDER BY id"
                     yield from self._driver_rows(conn, table, query, sqlalchemy=True)
                     return
-                lines = self._line_query(conn, table, quoted)
+                # lines pay off through the fast decoder; without it (a table whose rows it
+                # may not take, such as restore runs, few and large, whose JSON the server
+                # would validate at length, or plain records) the row-by-row read is faster
+                lines = self._line_query(conn, table, quoted) if decode is not None else None
                 read = [0]
                 if lines is not None:
                     if (yield from self._line_rows(conn, table, lines, decode, read)):

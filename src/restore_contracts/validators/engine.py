@@ -277,11 +277,11 @@ class Engine:
     def _read_decoded(
         self, run: _TableRun, rows: Iterable[tuple[str, dict[str, Any], bool]]
     ) -> int:
-        """Stream one table's rows from a source's ``decoded_rows`` (MariaDB/MySQL and SQLite
-        rows rendered as JSON text by the database): a row the fast decoder accepted is
-        checked as a decoded NDJSON line is; any other is the row as the driver's values
-        give it, made canonical by the converter or taking the record path, as from
-        ``row_batches``."""
+        """Stream one table's rows from a source's ``decoded_rows`` (MariaDB/MySQL rows the
+        server rendered as JSON lines, SQLite rows as the driver's values): a row the fast
+        decoder accepted is checked as a decoded NDJSON line is; any other is the row as
+        the driver's values give it, made canonical by the converter or taking the record
+        path, as from ``row_batches``."""
         convert = run.convert
         assert convert is not None
         table = run.table
