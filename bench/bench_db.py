@@ -1,16 +1,19 @@
 """Benchmark: validating rows from a database against validating the same rows from NDJSON.
 
 Generates random worlds until they hold at least ``--rows`` rows, writes them
-as one NDJSON file per table, seeds them into a fresh PostgreSQL database
-(and, with ``--backends``, MariaDB/MySQL and SQLite), then validates each
-input in ``--repeat`` interleaved rounds (so a busy machine slows each input
-alike) and prints the median time, the rate and the ratio of each database's
-rate to the NDJSON rate. The issue asks PostgreSQL for at
-least half the NDJSON rate; the script exits 1 when its median ratio is below
-``--min-ratio`` or when any database's findings differ from the files'.
+as one NDJSON file per table, seeds them into a fresh database on each of
+``--backends`` (default: PostgreSQL, MariaDB/MySQL and SQLite, each server
+that answers), then validates each input in ``--repeat`` interleaved rounds
+(so a busy machine slows each input alike) and prints the median time, the
+rate and the ratio of each database's rate to the NDJSON rate beside its
+target. The issue asks every database for at least half the NDJSON rate; the
+script exits 1 when a median ratio is below ``--min-ratio`` or when any
+database's findings differ from the files'. ``--row-by-row`` adds the
+MariaDB/MySQL read without the JSON lines the server renders (the reference
+the lines are checked against), for comparison; SQLite is read row by row.
 
-    .venv/bin/python bench/bench_db.py                 # 100,000 rows, PostgreSQL
-    .venv/bin/python bench/bench_db.py --backends postgresql,mysql,sqlite
+    .venv/bin/python bench/bench_db.py                 # 100,000 rows, every server
+    .venv/bin/python bench/bench_db.py --backends mysql --row-by-row
 """
 
 from __future__ import annotations
@@ -93,6 +96,20 @@ def create_database(backend: str) -> tuple[str, Callable[[], None]]:
     return url.render_as_string(hide_password=False), drop
 
 
+def available(backend: str) -> str | None:
+    """Why a backend cannot be benchmarked here (its server does not answer), or None."""
+    if backend not in ADMIN:
+        return None
+    engine = create_engine(ADMIN[backend], poolclass=NullPool)
+    try:
+        with engine.connect():
+            return None
+    except Exception as exc:  # any refusal: the server is not there
+        return str(exc).splitlines()[0]
+    finally:
+        engine.dispose()
+
+
 def timed(open_input: Callable[[], Source]) -> tuple[float, float, ValidationResult]:
     """One full validation (opening the input included): wall seconds, CPU seconds, result."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -105,10 +122,19 @@ def timed(open_input: Callable[[], Source]) -> tuple[float, float, ValidationRes
 
 
 def _target(name: str, ratio: float, minimum: float) -> str:
-    """The target beside PostgreSQL's ratio (the one the issue sets)."""
-    if name != "postgresql":
+    """The target beside a database's ratio (the issue asks each for ``minimum``)."""
+    if name == "ndjson" or name.endswith(ROW_BY_ROW):
         return ""
     return f" (target >= {minimum:.2f}: {'holds' if ratio >= minimum else 'DOES NOT HOLD'})"
+
+
+def _load() -> str:
+    """The machine's 1, 5 and 15 minute load averages (others' work slows every input)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+ROW_BY_ROW = " rows"
+"""Suffix of the inputs read row by row (``--row-by-row``)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,10 +142,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="rows to generate (at least)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (median kept)")
-    parser.add_argument("--backends", default="postgresql", help="postgresql,mysql,sqlite")
+    parser.add_argument(
+        "--backends",
+        default="postgresql,mysql,sqlite",
+        help="postgresql,mysql,sqlite (default: each whose server answers)",
+    )
+    parser.add_argument(
+        "--row-by-row",
+        action="store_true",
+        help="also read MariaDB/MySQL row by row (without the rendered JSON lines)",
+    )
     parser.add_argument("--min-ratio", type=float, default=0.5)
     args = parser.parse_args(argv)
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    backends = []
+    for backend in (b.strip() for b in args.backends.split(",") if b.strip()):
+        reason = available(backend)
+        if reason is None:
+            backends.append(backend)
+        else:
+            print(f"skipping {backend}: {reason}")
 
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as tmp:
         export = Path(tmp) / "export"
@@ -143,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{time.perf_counter() - start:.1f} s (one transaction)"
                 )
                 inputs[backend] = lambda url=url: DatabaseSource(url)
+                if args.row_by_row and backend == "mysql":
+                    inputs[backend + ROW_BY_ROW] = lambda url=url: DatabaseSource(url, lines=False)
+            print(f"load average before the rounds: {_load()}")
             runs: dict[str, list[tuple[float, float, ValidationResult]]] = {n: [] for n in inputs}
             for _ in range(args.repeat):
                 for name, open_input in inputs.items():
@@ -154,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for drop in drops:
                 drop()
+        print(f"load average after the rounds: {_load()}")
         base_wall, _, baseline = best["ndjson"]
         base_rate = sum(baseline.rows.values()) / base_wall
         failed = False
@@ -166,13 +211,13 @@ def main(argv: list[str] | None = None) -> int:
                 (f.code, f.table, f.id, f.pointer) for f in baseline.findings
             ]
             print(
-                f"  {name:<11} {count:>8,} rows {wall:6.2f} s {rate:>9,.0f} rows/s "
+                f"  {name:<12} {count:>8,} rows {wall:6.2f} s {rate:>9,.0f} rows/s "
                 f"ratio {ratio:4.2f}{_target(name, ratio, args.min_ratio)}  "
                 f"(client CPU {cpu:.2f} s; findings "
                 f"{'identical' if same else 'DIFFER'}: {len(result.findings)})"
             )
-            failed |= not same or (name == "postgresql" and ratio < args.min_ratio)
-        print(f"required: PostgreSQL at least {args.min_ratio:.2f} of the NDJSON rate")
+            failed |= not same or (bool(_target(name, 1.0, 0.0)) and ratio < args.min_ratio)
+        print(f"required: each database at least {args.min_ratio:.2f} of the NDJSON rate")
     return 1 if failed else 0
 
 

@@ -16,12 +16,19 @@ models would accept the driver's values too; the export encoding lets the
 validators' fast path accept a canonical database row as it does a file's.
 Text that is not valid JSON stays text, so the validators report it.
 
-PostgreSQL goes one step further (:meth:`DatabaseSource.json_lines`): the
-server renders each row as the JSON line an export would hold, which the
-validators decode as they decode NDJSON. A thread fetches the next batches
-while the current one is checked, and once the first table is read the other
-tables' streams start too, a few batches deep, so the server is rendering
-while this process validates instead of each waiting for the other.
+PostgreSQL and MySQL/MariaDB go one step further: the server renders each row
+as the JSON line an export would hold, which the validators decode as they
+decode NDJSON. PostgreSQL (:meth:`DatabaseSource.json_lines`) writes it with
+``row_to_json``; a thread fetches the next batches while the current one is
+checked, and once the first table is read the other tables' streams start too,
+a few batches deep, so the server is rendering while this process validates.
+MySQL/MariaDB (:meth:`DatabaseSource.decoded_rows`) concatenate JSON_QUOTE of
+each value (:func:`_line_query`): PyMySQL then parses one column per row
+instead of every column in Python, which was most of the reading time. The
+row-by-row read stays the reference for every row a line cannot carry exactly,
+and reads the tables the fast decoder does not take (restore runs).
+SQLite renders in this very process, where json_quote of every value costs
+more than the decoding it saves, so its rows are read row by row.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import importlib
 import queue
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
@@ -200,6 +207,121 @@ def _raw_json_cursor(conn: Connection, name: str) -> Any:
     return driver.cursor(name=name, binary=True)
 
 
+def _native_converters(
+    table: str, keys: list[str], backend: str
+) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The column conversions still to apply to JSON-native values: the timestamp one is the
+    identity on them (:func:`to_native` already wrote datetimes as export timestamps)."""
+    return [
+        (key, convert)
+        for key, convert in column_converters(table, keys, backend)
+        if convert is not _timestamp
+    ]
+
+
+_JSON_PROBE = "SELECT JSON_QUOTE('a'), JSON_VALID('[]')"
+"""The JSON functions the line queries use (MySQL 5.7 and MariaDB 10.2 have them)."""
+
+
+def _no_such_function(exc: Exception) -> bool:
+    """Whether PyMySQL's error says a function does not exist (error 1305, or 1064 from a
+    server that does not parse the call)."""
+    args: tuple[Any, ...] = getattr(exc, "args", ())
+    return bool(args) and args[0] in (1064, 1305)
+
+
+_MYSQL_NO_LIMIT = 18446744073709551615
+"""MySQL's way to write OFFSET without a LIMIT (the largest row count)."""
+
+_MYSQL_INTEGERS = frozenset({1, 2, 3, 8, 9})
+"""PyMySQL's TINY, SHORT, LONG, LONGLONG and INT24: read as Python integers."""
+_MYSQL_STAMPS = frozenset({7, 12})
+"""TIMESTAMP and DATETIME: read as the server's text (see create_db_engine)."""
+_MYSQL_TEXTS = frozenset({15, 245, 249, 250, 251, 252, 253, 254})
+"""VARCHAR, JSON, the BLOB/TEXT types, VAR_STRING and STRING (CHAR, ENUM, SET): text unless
+their character set is binary."""
+_MYSQL_BINARY = 63
+_MYSQL_ZEROFILL = 64
+
+
+class _LineQuery:
+    """A table's query rendering each row as one JSON text, and the columns it holds."""
+
+    def __init__(self, query: str, keys: list[str]) -> None:
+        self.query = query
+        """Selects each row's JSON text, ordered by id."""
+        self.keys = keys
+        """The columns of ``SELECT *``, in order: the line's keys."""
+
+
+def _hex(text: str) -> str:
+    """A MySQL hex literal of ``text``: no escape rules (whatever the SQL mode), and it makes
+    the concatenation binary, so PyMySQL hands the line over as bytes, undecoded."""
+    return "X'" + text.encode("utf-8").hex() + "'"
+
+
+def _json_columns(table: str) -> frozenset[str]:
+    known = METADATA.tables.get(table)
+    if known is None:
+        return frozenset()
+    return frozenset(c.name for c in known.columns if c.info["kind"] == ColumnKind.JSON.value)
+
+
+def _line_query(conn: Connection, table: str, quoted: str) -> _LineQuery | None:
+    """MySQL/MariaDB: the query rendering each row of ``table`` as the JSON text of the
+    dictionary the row-by-row read builds from the driver's values, or None when a
+    column's type has no such rendering (the table is then read row by row).
+
+    Why the two are the same row: every value is written in the form its driver value
+    takes in JSON. Integers (not ZEROFILL) are their decimal text; timestamps the
+    server's text, which is what the reading engine receives; text is quoted by the
+    server's JSON_QUOTE in utf8mb4, the character set the driver decodes; NULL is null.
+    A JSON column holding an object or array the server finds valid is embedded as it
+    is, so orjson reads the text the row-by-row read decodes; anything else in it is
+    quoted, and the reader decodes that text as it always did. Any other column type
+    (DECIMAL, floating point, DATE, TIME, binary) keeps the table row by row. A line
+    orjson does not accept (a JSON column the server found valid, such as ``{"a":1.}``,
+    that orjson refuses) ends the lines: the rest of the table is read row by row.
+    """
+    probe = _driver_cursor(conn, False)
+    try:
+        probe.execute(f"SELECT * FROM {quoted} LIMIT 0")
+        keys = [column[0] for column in probe.description]
+        fields = getattr(getattr(probe, "_result", None), "fields", None)
+        probe.fetchall()
+    finally:
+        probe.close()
+    if not keys or fields is None or len(fields) != len(keys):
+        return None
+    quote = conn.dialect.identifier_preparer.quote
+    json_columns = _json_columns(table)
+    pieces = []
+    for index, (key, field) in enumerate(zip(keys, fields, strict=True)):
+        column = quote(key)
+        kind, charset, flags = field.type_code, field.charsetnr, field.flags
+        if kind in _MYSQL_INTEGERS and not flags & _MYSQL_ZEROFILL:
+            value = f"COALESCE(CAST({column} AS CHAR), 'null')"
+        elif kind in _MYSQL_STAMPS:
+            value = f"COALESCE(CONCAT('\"', {column}, '\"'), 'null')"
+        elif kind in _MYSQL_TEXTS and charset != _MYSQL_BINARY:
+            text = f"CONVERT({column} USING utf8mb4)"
+            quoted_text = f"JSON_QUOTE({text})"
+            if key in json_columns:
+                value = (
+                    f"CASE WHEN {column} IS NULL THEN 'null' WHEN LEFT({column}, 1) IN "
+                    f"('{{', '[') AND JSON_VALID({column}) THEN {text} ELSE {quoted_text} END"
+                )
+            else:
+                value = f"COALESCE({quoted_text}, 'null')"
+        else:
+            return None
+        head = ("{" if index == 0 else ",") + orjson.dumps(key).decode("utf-8") + ":"
+        pieces.append(_hex(head))
+        pieces.append(value)
+    pieces.append(_hex("}"))
+    return _LineQuery(f"SELECT CONCAT({', '.join(pieces)}) FROM {quoted} ORDER BY id", keys)
+
+
 class _Prefetcher:
     """Fetches the next batch of rows in a thread while the current one is being checked.
 
@@ -265,10 +387,19 @@ class _Stream:
 
 
 class DatabaseSource:
-    """The ``Source`` of a database URL; ``name`` is the URL with its password masked."""
+    """The ``Source`` of a database URL; ``name`` is the URL with its password masked.
+
+    ``lines=False`` reads MySQL/MariaDB and SQLite tables row by row only, never as the
+    JSON lines the database renders: the reading the lines are checked against.
+    """
 
     def __init__(
-        self, url: DatabaseUrl | str, *, fetch_size: int = FETCH_SIZE, timeout: float | None = None
+        self,
+        url: DatabaseUrl | str,
+        *,
+        fetch_size: int = FETCH_SIZE,
+        timeout: float | None = None,
+        lines: bool = True,
     ) -> None:
         self._url = parse_url(url) if isinstance(url, str) else url
         self._fetch_size = fetch_size
@@ -284,6 +415,9 @@ class DatabaseSource:
         self._ahead: dict[str, _Stream] = {}
         self._ahead_started = False
         self._streams = 0
+        self._lines: bool | None = None if lines else False
+        """MySQL/MariaDB and SQLite: whether the database has the JSON functions the line
+        queries use (asked once)."""
 
     @property
     def name(self) -> str:
@@ -365,7 +499,7 @@ class DatabaseSource:
 
     def records(self, table: str) -> Iterator[Record]:
         """Stream one table ordered by id, ``fetch_size`` rows at a time; location ``table#id``."""
-        for location, data in self._rows(table):
+        for location, data, _ in self._rows(table):
             yield Record(table, data, location)
 
     def row_batches(self, table: str) -> Iterator[tuple[str, list[tuple[None, Any]]]] | None:
@@ -374,51 +508,162 @@ class DatabaseSource:
         built for a canonical row); None for PostgreSQL, whose rows come as JSON lines."""
         if self._url.backend is POSTGRESQL:
             return None
-        return ((location, [(None, data)]) for location, data in self._rows(table))
+        return ((location, [(None, data)]) for location, data, _ in self._rows(table))
 
-    def _rows(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    def decoded_rows(
+        self, table: str, decode: Callable[[bytes], dict[str, Any] | None] | None
+    ) -> Iterator[tuple[str, dict[str, Any], bool]] | None:
+        """MySQL/MariaDB and SQLite: the rows of :meth:`records` as (location, row, decoded),
+        for the validators; None for PostgreSQL, whose rows come as :meth:`json_lines`.
+
+        Where the server renders the table's rows as JSON text (MySQL/MariaDB,
+        :func:`_line_query`) and ``decode`` is given (the validators' fast decoder, for a
+        table whose every accepted line orjson decodes to the same values), each line is
+        offered to it first: a row it accepts comes back normalised with ``decoded``
+        True, exactly as an NDJSON line would. Any other row, and every SQLite row, is
+        the row :meth:`records` gives, with ``decoded`` False.
+        """
+        if self._url.backend is POSTGRESQL:
+            return None
+        return self._rows(table, decode)
+
+    def _rows(
+        self, table: str, decode: Callable[[bytes], dict[str, Any] | None] | None = None
+    ) -> Iterator[tuple[str, dict[str, Any], bool]]:
         conn = self._checkout()
         quoted = conn.dialect.identifier_preparer.quote(table)
+        try:
+            with database_errors(self._url, f"cannot read table {table} from"):
+                query = f"SELECT * FROM {quoted} ORDER BY id"
+                if self._url.backend is POSTGRESQL:
+                    query = f"SELECT {self._json_as_text(conn, table)} FROM {quoted} ORDER BY id"
+                    yield from self._driver_rows(conn, table, query, sqlalchemy=True)
+                    return
+                # lines pay off through the fast decoder; without it (a table whose rows it
+                # may not take, such as restore runs, few and large, whose JSON the server
+                # would validate at length, or plain records) the row-by-row read is faster
+                lines = self._line_query(conn, table, quoted) if decode is not None else None
+                read = [0]
+                if lines is not None:
+                    if (yield from self._line_rows(conn, table, lines, decode, read)):
+                        return
+                    # a line that does not decode: the rest of the table, row by row
+                    query += f" LIMIT {_MYSQL_NO_LIMIT} OFFSET {read[0]}"
+                yield from self._driver_rows(conn, table, query)
+        finally:
+            self._idle.append(conn)
+
+    def _line_query(self, conn: Connection, table: str, quoted: str) -> _LineQuery | None:
+        """MySQL/MariaDB: the table's line query, when the server has the JSON functions it
+        needs; SQLite's tables are read row by row (see :meth:`decoded_rows`)."""
+        if self._url.backend is SQLITE:
+            return None
+        if self._lines is None:
+            probe = _driver_cursor(conn, False)
+            try:
+                probe.execute(_JSON_PROBE)
+                probe.fetchall()
+                self._lines = True
+            except Exception as exc:
+                if not _no_such_function(exc):
+                    raise
+                self._lines = False  # a server older than MySQL 5.7 / MariaDB 10.2
+            finally:
+                probe.close()
+        if not self._lines:
+            return None
+        return _line_query(conn, table, quoted)
+
+    def _driver_rows(
+        self, conn: Connection, table: str, query: str, *, sqlalchemy: bool = False
+    ) -> Iterator[tuple[str, dict[str, Any], bool]]:
+        """Each row of ``query`` as (location, the row in the export encoding, False),
+        converted value by value from the driver's types."""
         result = None
         batches = None
         try:
-            with database_errors(self._url, f"cannot read table {table} from"):
-                listed = "*"
-                if self._url.backend is POSTGRESQL:
-                    listed = self._json_as_text(conn, table)
-                query = f"SELECT {listed} FROM {quoted} ORDER BY id"
-                if self._url.backend is not POSTGRESQL:
-                    # the driver's own cursor on the transaction's connection (PyMySQL's
-                    # unbuffered one): plain tuples, no SQLAlchemy row built per row
-                    result = _driver_cursor(conn, self._url.backend is SQLITE)
-                    result.execute(query)
-                    keys = [column[0] for column in result.description]
-                    stream = _fetch_batches(result, self._fetch_size)
-                else:
-                    result = conn.execution_options(stream_results=True).exec_driver_sql(query)
-                    keys = list(result.keys())
-                    stream = result.yield_per(self._fetch_size).partitions()
-                converters = column_converters(table, keys, self._url.backend.name)
-                native = _NATIVE
-                prefix = f"{table}#"
-                batches = _Prefetcher(stream)
-                for partition in batches:
-                    for row in partition:
-                        values: Any = row
-                        if not native.issuperset(map(type, values)):
-                            values = [v if type(v) in native else to_native(v) for v in values]
-                        data = dict(zip(keys, values, strict=True))
-                        for key, convert in converters:
-                            value = data[key]
-                            if value is not None:
-                                data[key] = convert(value)
-                        yield f"{prefix}{data.get('id')}", data
+            if sqlalchemy:
+                result = conn.execution_options(stream_results=True).exec_driver_sql(query)
+                keys = list(result.keys())
+                stream = result.yield_per(self._fetch_size).partitions()
+            else:
+                # the driver's own cursor on the transaction's connection (PyMySQL's
+                # unbuffered one): plain tuples, no SQLAlchemy row built per row
+                result = _driver_cursor(conn, self._url.backend is SQLITE)
+                result.execute(query)
+                keys = [column[0] for column in result.description]
+                stream = _fetch_batches(result, self._fetch_size)
+            converters = _native_converters(table, keys, self._url.backend.name)
+            prefix = f"{table}#"
+            batches = _Prefetcher(stream)
+            native = _NATIVE
+            for partition in batches:
+                for row in partition:
+                    values: Any = row
+                    if not native.issuperset(map(type, values)):
+                        values = [v if type(v) in native else to_native(v) for v in values]
+                    data = dict(zip(keys, values, strict=True))
+                    for key, convert in converters:
+                        value = data[key]
+                        if value is not None:
+                            data[key] = convert(value)
+                    yield f"{prefix}{data.get('id')}", data, False
         finally:
             if batches is not None:
                 batches.close()
             if result is not None:
                 result.close()
-            self._idle.append(conn)
+
+    def _line_rows(
+        self,
+        conn: Connection,
+        table: str,
+        lines: _LineQuery,
+        decode: Callable[[bytes], dict[str, Any] | None] | None,
+        read: list[int],
+    ) -> Generator[tuple[str, dict[str, Any], bool], None, bool]:
+        """Each row of the table as the server rendered it (:func:`_line_query`): through
+        ``decode`` when it accepts the line, else decoded by orjson and converted as the
+        driver's values are; True when every row was read. At a line orjson does not
+        accept this returns False with ``read[0]`` rows handed over (the connection is busy
+        with the stream, so the row cannot be asked for alone): the caller reads the rest
+        of the table row by row."""
+        cursor = _driver_cursor(conn, False)
+        batches = None
+        try:
+            cursor.execute(lines.query)
+            batches = _Prefetcher(_fetch_batches(cursor, self._fetch_size))
+            converters = _native_converters(table, lines.keys, self._url.backend.name)
+            loads = orjson.loads
+            failed = orjson.JSONDecodeError
+            prefix = f"{table}#"
+            count = 0
+            for partition in batches:
+                for (text,) in partition:
+                    if decode is not None and text is not None:
+                        row = decode(text)
+                        if row is not None:
+                            count += 1
+                            yield f"{prefix}{row['id']}", row, True
+                            continue
+                    try:
+                        data = loads(text) if text is not None else None
+                    except failed:
+                        data = None
+                    if type(data) is not dict:
+                        read[0] = count
+                        return False
+                    for key, convert in converters:
+                        value = data[key]
+                        if value is not None:
+                            data[key] = convert(value)
+                    count += 1
+                    yield f"{prefix}{data.get('id')}", data, False
+            return True
+        finally:
+            if batches is not None:
+                batches.close()
+            cursor.close()
 
     def _remember_columns(self, inspector: Inspector, tables: list[str]) -> None:
         """Each table's columns, in order, with their kind (one catalog query)."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
-from restore_contracts.validators.fastpath import fast_decoder
+from restore_contracts.validators.fastpath import LENIENT_TABLES, fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, pointer, show
 from restore_contracts.validators.index import Indexes, as_id, lower_id
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
@@ -221,6 +221,12 @@ class Engine:
         lines = getattr(source, "json_lines", None)
         texts = lines(table) if lines is not None else None
         if texts is None or run.decode is None:
+            decoded = getattr(source, "decoded_rows", None)
+            if decoded is not None and run.convert is not None:
+                decode = run.decode if table not in LENIENT_TABLES else None
+                found = decoded(table, decode)
+                if found is not None:
+                    return self._read_decoded(run, found)
             batches = getattr(source, "row_batches", None)
             rows = batches(table) if batches is not None and run.convert is not None else None
             if rows is not None:
@@ -266,6 +272,38 @@ class Engine:
             if progress is not None:
                 progress(table, run.count + count)
         run.count += count
+        return run.finish()
+
+    def _read_decoded(
+        self, run: _TableRun, rows: Iterable[tuple[str, dict[str, Any], bool]]
+    ) -> int:
+        """Stream one table's rows from a source's ``decoded_rows`` (MariaDB/MySQL rows the
+        server rendered as JSON lines, SQLite rows as the driver's values): a row the fast
+        decoder accepted is checked as a decoded NDJSON line is; any other is the row as
+        the driver's values give it, made canonical by the converter or taking the record
+        path, as from ``row_batches``."""
+        convert = run.convert
+        assert convert is not None
+        table = run.table
+        canonical = run.canonical_row
+        record = run.record
+        progress = self.progress
+        count = run.count
+        for location, row, done in rows:
+            count += 1
+            if done:
+                canonical(row, location, None)
+            else:
+                converted = convert(row)
+                if converted is None:
+                    record(Record(table, row, location, None), counted=True)
+                else:
+                    canonical(converted, location, None)
+            if progress is not None and not count % PROGRESS_EVERY:
+                progress(table, count)
+        if progress is not None:
+            progress(table, count)
+        run.count = count
         return run.finish()
 
 

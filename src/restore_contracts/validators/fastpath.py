@@ -350,6 +350,13 @@ FAST_TYPES: dict[str, type[_Row]] = {
 }
 """Table -> its fast row type (tables without one always go through the model)."""
 
+LENIENT_TABLES = frozenset({"restore_runs"})
+"""Tables whose decoder may accept a line that orjson refuses: msgspec checks the JSON
+columns of a run against typed dictionaries and skips the keys they do not name without
+converting them (a number like ``1e400`` there passes). Every other table's decoder reads
+each value typed or hands it to orjson, so a line it accepts decodes to the same row in
+orjson; a source whose rows orjson decodes uses the decoder only for those tables."""
+
 _TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(
         name for name, kind in row_type.__annotations__.items() if kind in ("Ts | None", "Ts")
@@ -681,6 +688,7 @@ def is_timestamp(value: Any) -> bool:
 
 __all__ = (
     "FAST_TYPES",
+    "LENIENT_TABLES",
     "MAX_ID",
     "MAX_LEARNT_COLUMNS",
     "TIMESTAMP",
