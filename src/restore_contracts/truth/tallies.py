@@ -15,6 +15,7 @@ from typing import Any
 from restore_contracts.config import Assumptions
 from restore_contracts.contracts import EvidenceSnapshot, OperationRun, RestoreRun
 from restore_contracts.derivations import FIELD_TABLES, Decided, DerivedView, derivation_tables
+from restore_contracts.derivations.plain import Plain
 from restore_contracts.truth._stats import share
 from restore_contracts.validators.findings import show
 
@@ -87,6 +88,56 @@ class VocabularyTally:
         kept = self.examples.setdefault(name, {}).setdefault(text, [])
         if len(kept) < self.limit and row_id not in kept:
             kept.append(row_id)
+
+    def add_values(
+        self, name: str, values: Any, row_id: Any, known: tuple[str, ...], inside: frozenset[str]
+    ) -> None:
+        """Count values of one vocabulary in order, as :meth:`add` does one by one; those in
+        ``inside`` (the vocabulary as a set) only add to their count."""
+        seen = self.seen.get(name)
+        for value in values:
+            if value.__class__ is str and value in inside and seen is not None:
+                seen[value] += 1
+            else:
+                self.add(name, value, row_id, known)
+                seen = self.seen.get(name)
+
+    def observe_run_row(self, row: dict[str, Any], a: Assumptions, inside: Any) -> None:
+        """:meth:`observe_run` of a run's plain row (as the validation engine reads it);
+        ``inside`` maps each vocabulary name to its values as a set."""
+        self.sources.add("restore_runs")
+        row_id = row["id"]
+        results = row.get("results")
+        if results is not None:
+            items = results.get("items")
+            if items:
+                self.add_values(
+                    "item_outcome_statuses",
+                    [outcome.get("status") for outcome in items.values()],
+                    row_id,
+                    a.item_outcome_statuses,
+                    inside["item_outcome_statuses"],
+                )
+            foundations = results.get("foundations")
+            if foundations:
+                self.add_values(
+                    "foundation_decisions",
+                    [entry.get("decision") for entry in foundations],
+                    row_id,
+                    a.foundation_decisions,
+                    inside["foundation_decisions"],
+                )
+        preview = row.get("preview")
+        if preview is not None:
+            planned = preview.get("items")
+            if planned:
+                self.add_values(
+                    "preview_actions",
+                    [item.get("action") for item in planned.values()],
+                    row_id,
+                    a.preview_actions,
+                    inside["preview_actions"],
+                )
 
     def observe_run(self, run: RestoreRun, a: Assumptions) -> None:
         """The item statuses, foundation decisions and preview actions of one run."""
@@ -172,16 +223,28 @@ class DerivationTally:
     fallback_examples: dict[str, list[int]] = field(default_factory=dict)
 
     def _count(self, table: str, decided: Decided[Any], run_id: int) -> None:
-        counter = self.decided.setdefault(table, Counter())
+        self._rows(table, decided.rule, decided.via, run_id)
+
+    def _rows(self, table: str, rule: str, via: tuple[str, ...], run_id: int) -> None:
+        counter = self.decided.get(table)
+        if counter is None:
+            counter = self.decided[table] = Counter()
         self.runs[table] += 1
-        counter[decided.rule] += 1
-        for row in decided.via:
-            if row != decided.rule:
+        counter[rule] += 1
+        for row in via:
+            if row != rule:
                 counter[row] += 1
-        if decided.rule in FALLBACK_ROWS.get(table, ()):
+        if rule in FALLBACK_ROWS.get(table, ()):
             kept = self.fallback_examples.setdefault(table, [])
             if len(kept) < self.limit:
                 kept.append(run_id)
+
+    def observe_plain(self, run_id: int, decided: list[Plain]) -> None:
+        """:meth:`observe` of the tables' answers for one run, derived from its plain row
+        (:class:`restore_contracts.derivations.plain.PlainDeriver`)."""
+        rows = self._rows
+        for table, _value, rule, via in decided:
+            rows(table, rule, via, run_id)
 
     def observe(self, run_id: int, view: DerivedView, policy: Any) -> None:
         """Count the rows that decided one run's view (evidence under ``policy``)."""

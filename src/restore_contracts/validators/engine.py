@@ -58,6 +58,10 @@ Findings = list[Finding] | FindingLog
 ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
 
+RowObserver = Callable[[Row], None]
+"""Called with every row of a table that counts (read whole, or with only optional columns
+not read, which are absent): the row as the checks see it, not to be changed."""
+
 PartitionRunner = Callable[["_TableRun", Source], bool]
 """Checks a table's partitions elsewhere and merges them into the table run (see
 :mod:`restore_contracts.validators.parallel`); False when it cannot."""
@@ -146,8 +150,13 @@ class Engine:
         count_applicable: Iterable[str] = (),
         tally: Mapping[str, Sequence[str]] | None = None,
         partitions: PartitionRunner | None = None,
+        observe: Mapping[str, RowObserver] | None = None,
     ) -> None:
         self.assumptions = assumptions
+        self.observe: dict[str, RowObserver] = dict(observe or {})
+        """Table -> a callable given each row that counts, in the same pass as the checks (the
+        truth report derives its figures from them); checked in this process only, so a
+        caller that observes restore_runs asks for one job and no partitions."""
         self.partitions = partitions
         """Checks restore_runs as a map over partitions and a merge (another engine, such as
         Dask); it returns False when it cannot, and the table is read here."""
@@ -332,6 +341,8 @@ class _TableRun:
         """Rules whose applicable rows this table counts."""
         self.counted: TableTally | None = None
         """The truth report's counts of this table, when asked for."""
+        self.observer: RowObserver | None = engine.observe.get(table)
+        """Given each row that counts (see ``Engine.observe``)."""
         self.case_rows: dict[tuple[str, bool] | None, int] = {}
         """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
 
@@ -367,6 +378,8 @@ class _TableRun:
             cases[None] = cases.get(None, 0) + 1
         if self.counted is not None:
             self.counted.whole(row)
+        if self.observer is not None:
+            self.observer(row)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -523,6 +536,8 @@ class _TableRun:
                 checks = self.by_case[row["status"], row["is_dry_run"]]
         if self.tallied:
             self.tally(row, unread)
+        if self.observer is not None and unread.isdisjoint(self.reader.required):
+            self.observer(row)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -670,4 +685,11 @@ def validate(
     return engine.run(source)
 
 
-__all__ = ("Engine", "PartitionRunner", "ProgressCallback", "ValidationResult", "validate")
+__all__ = (
+    "Engine",
+    "PartitionRunner",
+    "ProgressCallback",
+    "RowObserver",
+    "ValidationResult",
+    "validate",
+)

@@ -1,0 +1,304 @@
+"""The derivation tables evaluated on a row as the validation engine reads it.
+
+The truth report counts, for every restore run, the row of each derivation table that decided
+it. Building the contract models for that costs several times more than the checks of the
+same run; the tables are data, so they are evaluated here on the plain row the engine
+already holds (decoded by the fast path or read by the record path: the values the model
+holds, timestamps as canonical UTC text, columns that could not be read absent). The model
+functions (:func:`restore_contracts.derivations.decide_view`) stay the reference: the tests
+compare both, table by table, on generated worlds and every mutation, so they cannot drift
+(tests/truth/test_plain_derivations.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from restore_contracts.config import Assumptions, EvidencePolicy
+from restore_contracts.contracts.attention import AttentionState
+from restore_contracts.contracts.evidence_snapshot import EvidenceSnapshot
+from restore_contracts.contracts.proof import EvidenceState, OperationRunProofState
+from restore_contracts.contracts.status import RestoreRunStatus, StatusGroup, group_of
+from restore_contracts.derivations.attention import (
+    BOUNDARY_TABLE,
+    CAUSE_TABLE,
+    NEXT_ACTION_TABLE,
+    STATE_TABLE,
+    SUMMARY_TABLE,
+    TONE_TABLE,
+    _choose,
+    classify_message,
+)
+from restore_contracts.derivations.counts import OutcomeCounts
+from restore_contracts.derivations.evidence import decide_evidence_state, select_snapshot
+
+Plain = tuple[str, Any, str, tuple[str, ...]]
+"""(table, value, deciding row, rows that fed it): one derivation table's answer for a run;
+enum values as their text, the counts as :class:`OutcomeCounts`."""
+
+Row = dict[str, Any]
+St = AttentionState
+_NO_COUNTS = OutcomeCounts()
+
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    """What a run's status and is_dry_run decide alone (computed once per case)."""
+
+    status: str
+    decision: tuple[str, str]
+    fixed_state: AttentionState | None
+    """The attention state when it does not depend on the counts."""
+    state_rule: str
+    via: tuple[str, ...]
+    effective: RestoreRunStatus
+    cancelled: bool
+    unfinished_case: str
+    """The attention case when the state is not_executed."""
+
+
+class PlainDeriver:
+    """Every derivation of a restore run from its plain row (see the module docstring)."""
+
+    def __init__(self, assumptions: Assumptions) -> None:
+        a = assumptions
+        self.assumptions = a
+        self.cases: dict[tuple[str, bool], _Case] = {}
+        for status in RestoreRunStatus:
+            for dry in (False, True):
+                self.cases[status.value, dry] = self._case(status, dry)
+        self.count_by_status = a.count_by_item_status
+        self.skipped_decision = a.skipped_foundation_decision
+        self.cause_statuses = frozenset(a.cause_item_statuses)
+
+    def _case(self, status: RestoreRunStatus, dry: bool) -> _Case:
+        a = self.assumptions
+        decision = (
+            (a.dry_run_decision_state.value, "D1")
+            if dry
+            else (a.decision_of(status).value, f"D.{status.value}")
+        )
+        effective = a.effective_status(status)
+        group = group_of(effective)
+        unfinished = (
+            "dry_run"
+            if dry
+            else "pre_execution"
+            if group is StatusGroup.PRE_EXECUTION
+            else "execution"
+            if group is StatusGroup.EXECUTION
+            else "ended"
+        )
+        via: tuple[str, ...] = ()
+        fixed: AttentionState | None = None
+        rule = ""
+        if dry:
+            fixed, rule = a.dry_run_attention_state, "A2"
+        else:
+            via = ("A1",) if effective is not status else ()
+            if group is not StatusGroup.TERMINAL:
+                fixed, rule = a.unfinished_attention_state, "A3"
+        return _Case(
+            status=status.value,
+            decision=decision,
+            fixed_state=fixed,
+            state_rule=rule,
+            via=via,
+            effective=effective,
+            cancelled=not dry and effective is RestoreRunStatus.CANCELLED,
+            unfinished_case=unfinished,
+        )
+
+    def counts(self, row: Row) -> tuple[OutcomeCounts, str]:
+        """The outcome counts and the row of the counts table that gave them."""
+        meta = row.get("metadata")
+        total = meta.get("total") if meta is not None else None
+        if total is not None:
+            assert meta is not None
+            return (
+                OutcomeCounts(
+                    total,
+                    meta.get("succeeded") or 0,
+                    meta.get("failed") or 0,
+                    meta.get("skipped") or 0,
+                    meta.get("partial") or 0,
+                    meta.get("non_applied") or 0,
+                    meta.get("foundations_skipped") or 0,
+                ),
+                "C1",
+            )
+        results = row.get("results")
+        if results is None:
+            return _NO_COUNTS, "C2"
+        items = results.get("items") or {}
+        by_status = self.count_by_status
+        tally: Counter[str] = Counter()
+        for outcome in items.values():
+            status = outcome.get("status")
+            key = by_status.get(status) if status is not None else None
+            if key is not None:
+                tally[key] += 1
+        skipped = self.skipped_decision
+        foundations = sum(
+            1 for entry in results.get("foundations") or () if entry.get("decision") == skipped
+        )
+        counts = OutcomeCounts(
+            total=len(items),
+            succeeded=tally["succeeded"],
+            failed=tally["failed"],
+            skipped=tally["skipped"],
+            partial=tally["partial"],
+            non_applied=tally["non_applied"],
+            foundations_skipped=foundations,
+        )
+        return counts, "C2"
+
+    def _item_cause(self, row: Row) -> tuple[str, str, tuple[str, ...]] | None:
+        """The most common cause among items with a cause status (ties: alphabetical)."""
+        results = row.get("results")
+        if results is None:
+            return None
+        a = self.assumptions
+        wanted = self.cause_statuses
+        unclassified = a.cause_family_by_case["unclassified"]
+        by_http = a.cause_by_http_status
+        causes: Counter[str] = Counter()
+        rows: dict[str, set[str]] = {}
+        for outcome in (results.get("items") or {}).values():
+            if outcome.get("status") not in wanted:
+                continue
+            http = outcome.get("http_status")
+            family = by_http.get(http or 0)
+            used = f"H.{http}"
+            if family is None:
+                found = classify_message(outcome.get("reason"), a)
+                family, used = (found.value, found.rule) if found else (unclassified, "F4")
+            causes[family] += 1
+            rows.setdefault(family, set()).add(used)
+        if not causes:
+            return None
+        family = min(causes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return family, "F4", tuple(sorted(rows[family]))
+
+    def _cause(
+        self, row: Row, case: _Case, state: AttentionState, counts: OutcomeCounts
+    ) -> tuple[str, str, tuple[str, ...]]:
+        by_case = self.assumptions.cause_family_by_case
+        if state is St.COMPLETED:
+            return by_case["completed"], "F1", ()
+        if state is St.NOT_EXECUTED:
+            if case.cancelled:
+                return by_case["cancelled"], "F2", ()
+            return by_case["not_executed"], "F3", ()
+        item = self._item_cause(row)
+        if item is not None:
+            return item
+        if state is St.FAILED:
+            found = classify_message(row.get("failure_reason"), self.assumptions)
+            if found is not None:
+                return found.value, "F5", (found.rule,)
+            return by_case["unclassified"], "F6", ()
+        if case.cancelled:
+            return by_case["cancelled"], "F7", ()
+        if counts.skipped or counts.non_applied:
+            return by_case["skipped_items"], "F8", ()
+        if counts.foundations_skipped:
+            return by_case["foundation_skipped"], "F9", ()
+        return by_case["unclassified"], "F10", ()
+
+    def proof(
+        self, row: Row, operation_run: tuple[Any, Any] | None, *, looked_up: bool
+    ) -> tuple[str, str]:
+        """The operation-run proof state and its row; ``operation_run`` is the linked run's
+        (status, outcome), None when not found."""
+        P = OperationRunProofState
+        if row.get("operation_run_id") is None:
+            return P.NOT_LINKED.value, "P1"
+        if operation_run is None:
+            return (P.UNRESOLVED.value, "P2") if looked_up else (P.UNKNOWN.value, "P3")
+        a = self.assumptions
+        status, outcome = operation_run
+        if status != a.operation_run_completed_status:
+            if status in a.operation_run_statuses:
+                return P.IN_PROGRESS.value, "P4"
+            return P.UNRECOGNISED.value, "P5"
+        state = a.proof_by_outcome.get(outcome)
+        if state is None:
+            return P.UNRECOGNISED.value, "P5"
+        return state.value, f"P.{outcome}"
+
+    def evidence(
+        self, row: Row, snapshots: Sequence[EvidenceSnapshot], policy: EvidencePolicy
+    ) -> tuple[str, str, tuple[str, ...]]:
+        """The evidence state under ``policy``, its row and the selection row (E2)."""
+        op_id = row.get("operation_run_id")
+        if op_id is None:
+            return EvidenceState.NO_OPERATION_RUN.value, "E1", ()
+        linked = [s for s in snapshots if s.operation_run_id == op_id]
+        chosen = select_snapshot(linked, policy, self.assumptions)
+        decided = decide_evidence_state(chosen, self.assumptions)
+        return decided.value.value, decided.rule, ("E2",)
+
+    def decide(
+        self,
+        row: Row,
+        operation_run: tuple[Any, Any] | None,
+        snapshots: Sequence[EvidenceSnapshot] | None,
+        policy: EvidencePolicy,
+        *,
+        looked_up: bool = True,
+    ) -> list[Plain]:
+        """Every table's answer for one run, in the order :func:`decide_view` derives them
+        (evidence under ``policy``, only when ``snapshots`` is not None)."""
+        a = self.assumptions
+        case = self.cases[row["status"], row["is_dry_run"]]
+        counts, counts_rule = self.counts(row)
+        state = case.fixed_state
+        state_rule = case.state_rule
+        if state is None:
+            state, held = _choose(a.attention_by_status[case.effective], counts)
+            state_rule = f"A.{case.effective.value}" + ("" if held else "'")
+        name = state.value
+        attention_case = name if state is not St.NOT_EXECUTED else case.unfinished_case
+        boundary = "not_executed" if state is St.NOT_EXECUTED else "executed"
+        reason = row.get("failure_reason")
+        summary = a.summary_by_case[attention_case].format(
+            applied=counts.applied,
+            total=counts.total,
+            failed=counts.failed,
+            follow_up=counts.needing_review + counts.foundations_skipped,
+            status=case.status,
+            reason=f" {reason}" if reason else "",
+        )
+        decision, decision_rule = case.decision
+        proof, proof_rule = self.proof(row, operation_run, looked_up=looked_up)
+        decided: list[Plain] = [
+            ("decision_state", decision, decision_rule, ()),
+            ("counts", counts, counts_rule, ()),
+            (STATE_TABLE, name, state_rule, case.via),
+            (SUMMARY_TABLE, summary.rstrip(), f"S.{attention_case}", ()),
+            (
+                NEXT_ACTION_TABLE,
+                a.next_action_by_case[attention_case],
+                f"N.{attention_case}",
+                (),
+            ),
+            (CAUSE_TABLE, *self._cause(row, case, state, counts)),
+            (
+                BOUNDARY_TABLE,
+                a.recovery_claim_boundary_by_case[boundary],
+                f"B.{boundary}",
+                (),
+            ),
+            (TONE_TABLE, a.tones[state], f"T.{name}", ()),
+            ("operation_run_proof", proof, proof_rule, ()),
+        ]
+        if snapshots is not None:
+            decided.append(("evidence", *self.evidence(row, snapshots, policy)))
+        return decided
+
+
+__all__ = ("Plain", "PlainDeriver")
