@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from restore_contracts.config import Assumptions, EvidencePolicy
+from restore_contracts.config import Assumptions, AttentionChoice, EvidencePolicy
 from restore_contracts.contracts.attention import AttentionState
 from restore_contracts.contracts.evidence_snapshot import EvidenceSnapshot
 from restore_contracts.contracts.proof import EvidenceState, OperationRunProofState
@@ -29,7 +29,6 @@ from restore_contracts.derivations.attention import (
     STATE_TABLE,
     SUMMARY_TABLE,
     TONE_TABLE,
-    _choose,
     classify_message,
 )
 from restore_contracts.derivations.counts import OutcomeCounts
@@ -41,7 +40,9 @@ enum values as their text, the counts as :class:`OutcomeCounts`."""
 
 Row = dict[str, Any]
 St = AttentionState
-_NO_COUNTS = OutcomeCounts()
+Counts = tuple[int, int, int, int, int, int, int]
+"""total, succeeded, failed, skipped, partial, non_applied, foundations_skipped."""
+_NO_COUNTS: Counts = (0, 0, 0, 0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +51,45 @@ class _Case:
 
     status: str
     decision: tuple[str, str]
-    fixed_state: AttentionState | None
-    """The attention state when it does not depend on the counts."""
-    state_rule: str
+    when: str
+    """``fixed`` when the attention state does not depend on the counts, else the terminal
+    status's test (``always``, ``clean``, ``applied``)."""
+    then: tuple[AttentionState, str, str]
+    """The state when the test holds (or the fixed state): the state, its text, its row."""
+    otherwise: tuple[AttentionState, str, str] | None
+    """The state when the test does not hold, its text, its row."""
     via: tuple[str, ...]
-    effective: RestoreRunStatus
     cancelled: bool
     unfinished_case: str
     """The attention case when the state is not_executed."""
+
+
+def _choose(case: _Case, counts: Counts) -> tuple[AttentionState, str, str]:
+    """The attention state of a run, its text and its row (the model derivation's
+    ``_choose`` for a terminal status, on the counts as a tuple)."""
+    when = case.when
+    if when == "fixed" or when == "always":
+        return case.then
+    if when == "clean":
+        holds = not (counts[2] or counts[4] or counts[3] or counts[5] or counts[6])
+    else:
+        holds = counts[1] + counts[4] > 0
+    if holds:
+        return case.then
+    assert case.otherwise is not None  # guaranteed by AttentionChoice's validator
+    return case.otherwise
+
+
+def _state(state: AttentionState, rule: str) -> tuple[AttentionState, str, str]:
+    return state, state.value, rule
+
+
+_P = OperationRunProofState
+_NOT_LINKED = (_P.NOT_LINKED.value, "P1")
+_UNRESOLVED = (_P.UNRESOLVED.value, "P2")
+_UNKNOWN = (_P.UNKNOWN.value, "P3")
+_IN_PROGRESS = (_P.IN_PROGRESS.value, "P4")
+_UNRECOGNISED = (_P.UNRECOGNISED.value, "P5")
 
 
 class PlainDeriver:
@@ -93,68 +125,65 @@ class PlainDeriver:
             else "ended"
         )
         via: tuple[str, ...] = ()
-        fixed: AttentionState | None = None
-        rule = ""
+        when = "fixed"
+        otherwise: tuple[AttentionState, str, str] | None = None
         if dry:
-            fixed, rule = a.dry_run_attention_state, "A2"
+            then = _state(a.dry_run_attention_state, "A2")
         else:
             via = ("A1",) if effective is not status else ()
             if group is not StatusGroup.TERMINAL:
-                fixed, rule = a.unfinished_attention_state, "A3"
+                then = _state(a.unfinished_attention_state, "A3")
+            else:
+                choice: AttentionChoice = a.attention_by_status[effective]
+                when = choice.when
+                then = _state(choice.then, f"A.{effective.value}")
+                if choice.otherwise is not None:
+                    otherwise = _state(choice.otherwise, f"A.{effective.value}'")
         return _Case(
             status=status.value,
             decision=decision,
-            fixed_state=fixed,
-            state_rule=rule,
+            when=when,
+            then=then,
+            otherwise=otherwise,
             via=via,
-            effective=effective,
             cancelled=not dry and effective is RestoreRunStatus.CANCELLED,
             unfinished_case=unfinished,
         )
 
-    def counts(self, row: Row) -> tuple[OutcomeCounts, str]:
-        """The outcome counts and the row of the counts table that gave them."""
+    def counts(self, row: Row) -> tuple[Counts, str]:
+        """The outcome counts (the fields of :class:`OutcomeCounts`, in order) and the row of
+        the counts table that gave them."""
         meta = row.get("metadata")
         total = meta.get("total") if meta is not None else None
         if total is not None:
             assert meta is not None
+            get = meta.get
             return (
-                OutcomeCounts(
-                    total,
-                    meta.get("succeeded") or 0,
-                    meta.get("failed") or 0,
-                    meta.get("skipped") or 0,
-                    meta.get("partial") or 0,
-                    meta.get("non_applied") or 0,
-                    meta.get("foundations_skipped") or 0,
-                ),
-                "C1",
-            )
+                total,
+                get("succeeded") or 0,
+                get("failed") or 0,
+                get("skipped") or 0,
+                get("partial") or 0,
+                get("non_applied") or 0,
+                get("foundations_skipped") or 0,
+            ), "C1"
         results = row.get("results")
         if results is None:
             return _NO_COUNTS, "C2"
         items = results.get("items") or {}
         by_status = self.count_by_status
-        tally: Counter[str] = Counter()
-        for outcome in items.values():
-            status = outcome.get("status")
-            key = by_status.get(status) if status is not None else None
-            if key is not None:
-                tally[key] += 1
+        keys = [by_status.get(outcome.get("status")) for outcome in items.values()]
         skipped = self.skipped_decision
-        foundations = sum(
-            1 for entry in results.get("foundations") or () if entry.get("decision") == skipped
-        )
-        counts = OutcomeCounts(
-            total=len(items),
-            succeeded=tally["succeeded"],
-            failed=tally["failed"],
-            skipped=tally["skipped"],
-            partial=tally["partial"],
-            non_applied=tally["non_applied"],
-            foundations_skipped=foundations,
-        )
-        return counts, "C2"
+        foundations = [entry.get("decision") for entry in results.get("foundations") or ()]
+        return (
+            len(items),
+            keys.count("succeeded"),
+            keys.count("failed"),
+            keys.count("skipped"),
+            keys.count("partial"),
+            keys.count("non_applied"),
+            foundations.count(skipped),
+        ), "C2"
 
     def _item_cause(self, row: Row) -> tuple[str, str, tuple[str, ...]] | None:
         """The most common cause among items with a cause status (ties: alphabetical)."""
@@ -184,7 +213,7 @@ class PlainDeriver:
         return family, "F4", tuple(sorted(rows[family]))
 
     def _cause(
-        self, row: Row, case: _Case, state: AttentionState, counts: OutcomeCounts
+        self, row: Row, case: _Case, state: AttentionState, counts: Counts
     ) -> tuple[str, str, tuple[str, ...]]:
         by_case = self.assumptions.cause_family_by_case
         if state is St.COMPLETED:
@@ -203,9 +232,9 @@ class PlainDeriver:
             return by_case["unclassified"], "F6", ()
         if case.cancelled:
             return by_case["cancelled"], "F7", ()
-        if counts.skipped or counts.non_applied:
+        if counts[3] or counts[5]:
             return by_case["skipped_items"], "F8", ()
-        if counts.foundations_skipped:
+        if counts[6]:
             return by_case["foundation_skipped"], "F9", ()
         return by_case["unclassified"], "F10", ()
 
@@ -214,20 +243,19 @@ class PlainDeriver:
     ) -> tuple[str, str]:
         """The operation-run proof state and its row; ``operation_run`` is the linked run's
         (status, outcome), None when not found."""
-        P = OperationRunProofState
         if row.get("operation_run_id") is None:
-            return P.NOT_LINKED.value, "P1"
+            return _NOT_LINKED
         if operation_run is None:
-            return (P.UNRESOLVED.value, "P2") if looked_up else (P.UNKNOWN.value, "P3")
+            return _UNRESOLVED if looked_up else _UNKNOWN
         a = self.assumptions
         status, outcome = operation_run
         if status != a.operation_run_completed_status:
             if status in a.operation_run_statuses:
-                return P.IN_PROGRESS.value, "P4"
-            return P.UNRECOGNISED.value, "P5"
+                return _IN_PROGRESS
+            return _UNRECOGNISED
         state = a.proof_by_outcome.get(outcome)
         if state is None:
-            return P.UNRECOGNISED.value, "P5"
+            return _UNRECOGNISED
         return state.value, f"P.{outcome}"
 
     def evidence(
@@ -242,6 +270,73 @@ class PlainDeriver:
         decided = decide_evidence_state(chosen, self.assumptions)
         return decided.value.value, decided.rule, ("E2",)
 
+    def _core(
+        self,
+        row: Row,
+        operation_run: tuple[Any, Any] | None,
+        snapshots: Sequence[EvidenceSnapshot] | None,
+        policy: EvidencePolicy,
+        looked_up: bool,
+    ) -> tuple[Any, ...]:
+        """What both :meth:`decide` and :meth:`signature` are made of."""
+        case = self.cases[row["status"], row["is_dry_run"]]
+        counts, counts_rule = self.counts(row)
+        state, text, state_rule = _choose(case, counts)
+        attention_case = text if state is not St.NOT_EXECUTED else case.unfinished_case
+        return (
+            case,
+            counts,
+            counts_rule,
+            state,
+            text,
+            state_rule,
+            attention_case,
+            self._cause(row, case, state, counts),
+            self.proof(row, operation_run, looked_up=looked_up),
+            self.evidence(row, snapshots, policy) if snapshots is not None else None,
+        )
+
+    def signature(
+        self,
+        row: Row,
+        operation_run: tuple[Any, Any] | None,
+        snapshots: Sequence[EvidenceSnapshot] | None,
+        policy: EvidencePolicy,
+        *,
+        looked_up: bool = True,
+    ) -> tuple[str, str, str, str | None, tuple[Any, ...]]:
+        """What the truth report counts of one run: its decision, attention, proof and
+        evidence states (None without ``snapshots``), and the rows that decided each table
+        (``rule, via`` per table of :data:`TABLES`, as :meth:`decide` lists them): runs
+        with the same rows count together."""
+        case, _, counts_rule, state, text, state_rule, attention_case, cause, proof, evidence = (
+            self._core(row, operation_run, snapshots, policy, looked_up)
+        )
+        boundary = "B.not_executed" if state is St.NOT_EXECUTED else "B.executed"
+        rows: tuple[Any, ...] = (
+            case.decision[1],
+            (),
+            counts_rule,
+            (),
+            state_rule,
+            case.via,
+            f"S.{attention_case}",
+            (),
+            f"N.{attention_case}",
+            (),
+            cause[1],
+            cause[2],
+            boundary,
+            (),
+            f"T.{text}",
+            (),
+            proof[1],
+            (),
+        )
+        if evidence is None:
+            return case.decision[0], text, proof[0], None, rows
+        return case.decision[0], text, proof[0], evidence[0], (*rows, *evidence[1:])
+
     def decide(
         self,
         row: Row,
@@ -254,31 +349,33 @@ class PlainDeriver:
         """Every table's answer for one run, in the order :func:`decide_view` derives them
         (evidence under ``policy``, only when ``snapshots`` is not None)."""
         a = self.assumptions
-        case = self.cases[row["status"], row["is_dry_run"]]
-        counts, counts_rule = self.counts(row)
-        state = case.fixed_state
-        state_rule = case.state_rule
-        if state is None:
-            state, held = _choose(a.attention_by_status[case.effective], counts)
-            state_rule = f"A.{case.effective.value}" + ("" if held else "'")
-        name = state.value
-        attention_case = name if state is not St.NOT_EXECUTED else case.unfinished_case
+        (
+            case,
+            counts,
+            counts_rule,
+            state,
+            text,
+            state_rule,
+            attention_case,
+            cause,
+            proof,
+            evidence,
+        ) = self._core(row, operation_run, snapshots, policy, looked_up)
         boundary = "not_executed" if state is St.NOT_EXECUTED else "executed"
         reason = row.get("failure_reason")
         summary = a.summary_by_case[attention_case].format(
-            applied=counts.applied,
-            total=counts.total,
-            failed=counts.failed,
-            follow_up=counts.needing_review + counts.foundations_skipped,
+            applied=counts[1] + counts[4],
+            total=counts[0],
+            failed=counts[2],
+            follow_up=sum(counts[2:]),
             status=case.status,
             reason=f" {reason}" if reason else "",
         )
         decision, decision_rule = case.decision
-        proof, proof_rule = self.proof(row, operation_run, looked_up=looked_up)
         decided: list[Plain] = [
             ("decision_state", decision, decision_rule, ()),
-            ("counts", counts, counts_rule, ()),
-            (STATE_TABLE, name, state_rule, case.via),
+            ("counts", OutcomeCounts(*counts), counts_rule, ()),
+            (STATE_TABLE, text, state_rule, case.via),
             (SUMMARY_TABLE, summary.rstrip(), f"S.{attention_case}", ()),
             (
                 NEXT_ACTION_TABLE,
@@ -286,19 +383,35 @@ class PlainDeriver:
                 f"N.{attention_case}",
                 (),
             ),
-            (CAUSE_TABLE, *self._cause(row, case, state, counts)),
+            (CAUSE_TABLE, *cause),
             (
                 BOUNDARY_TABLE,
                 a.recovery_claim_boundary_by_case[boundary],
                 f"B.{boundary}",
                 (),
             ),
-            (TONE_TABLE, a.tones[state], f"T.{name}", ()),
-            ("operation_run_proof", proof, proof_rule, ()),
+            (TONE_TABLE, a.tones[state], f"T.{text}", ()),
+            ("operation_run_proof", *proof, ()),
         ]
-        if snapshots is not None:
-            decided.append(("evidence", *self.evidence(row, snapshots, policy)))
+        if evidence is not None:
+            decided.append(("evidence", *evidence))
         return decided
 
 
-__all__ = ("Plain", "PlainDeriver")
+TABLES = (
+    "decision_state",
+    "counts",
+    STATE_TABLE,
+    SUMMARY_TABLE,
+    NEXT_ACTION_TABLE,
+    CAUSE_TABLE,
+    BOUNDARY_TABLE,
+    TONE_TABLE,
+    "operation_run_proof",
+    "evidence",
+)
+"""The tables of a run's answers, in the order :meth:`PlainDeriver.decide` lists them and
+:meth:`PlainDeriver.signature` gives their rows."""
+
+
+__all__ = ("TABLES", "Plain", "PlainDeriver")

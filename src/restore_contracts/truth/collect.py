@@ -37,7 +37,7 @@ from restore_contracts.contracts._types import parse_timestamp, zone_of
 from restore_contracts.derivations import decide_view
 from restore_contracts.derivations.plain import PlainDeriver
 from restore_contracts.truth._stats import Examples, Ratio
-from restore_contracts.truth.tallies import DerivationTally, VocabularyTally
+from restore_contracts.truth.tallies import FALLBACK_ROWS, DerivationTally, VocabularyTally
 from restore_contracts.validators.engine import RowObserver
 from restore_contracts.validators.findings import Hit
 from restore_contracts.validators.rowread import RowReader
@@ -319,7 +319,10 @@ def collect(
 
 
 _VOCABULARY_NAMES = ("item_outcome_statuses", "foundation_decisions", "preview_actions")
-_STATUSES = {status.value: status for status in RestoreRunStatus}
+_LEGACY = frozenset(status.value for status in LEGACY)
+_CAUSE_FALLBACK = FALLBACK_ROWS["attention_cause_family"]
+_PROOF_FALLBACK = FALLBACK_ROWS["operation_run_proof"]
+_E_FALLBACK = FALLBACK_ROWS["evidence"]
 
 
 class InPass:
@@ -352,6 +355,10 @@ class InPass:
         self.legacy_latest: dict[str, str] = {}
         """Timestamps as canonical UTC text, which sorts as the times do; turned into
         datetimes by :meth:`finish`."""
+        self.derived: Counter[tuple[Any, ...]] = Counter()
+        """Runs by what the derivations gave them (:meth:`PlainDeriver.signature`)."""
+        self.shapes: Counter[tuple[str, bool, str, str]] = Counter()
+        """Runs by (status, linked, month, requested_by's type)."""
         self.executed: dict[tuple[str, bool], bool] = {
             (status.value, dry): not dry
             and group_of(status) in (StatusGroup.TERMINAL, StatusGroup.LEGACY)
@@ -390,55 +397,82 @@ class InPass:
             self.figures.snapshots_by_operation_run[model.operation_run_id].append(model)
 
     def run(self, row: dict[str, Any]) -> None:
-        """Everything :func:`collect` counts of one restore run, from its plain row."""
-        figures = self.figures
+        """Everything :func:`collect` counts of one restore run, from its plain row: what is
+        a count is counted by its key (runs alike count together, added up by
+        :meth:`finish`), examples and latest times as the run comes."""
         run_id = row["id"]
         status = row["status"]
         op_id = row.get("operation_run_id")
         linked = op_id is not None
-        figures.requested_by_types[value_type(row.get("requested_by"))] += 1
-        figures.statuses[status] += 1
+        created = row.get("created_at")
         snapshots = (
-            figures.snapshots_by_operation_run.get(op_id or 0, []) if self.have_snapshots else None
+            self.figures.snapshots_by_operation_run.get(op_id or 0, [])
+            if self.have_snapshots
+            else None
         )
-        decided = self.deriver.decide(
+        derived = self.deriver.signature(
             row,
             self.operation_runs.get(op_id or 0),
             snapshots,
             self.policy,
             looked_up=self.looked_up,
         )
-        figures.decisions[decided[0][1]] += 1
-        figures.attention[decided[2][1]] += 1
-        figures.proof[decided[8][1]] += 1
-        if snapshots is not None:
-            figures.evidence[decided[9][1]] += 1
-        figures.derivations.observe_plain(run_id, decided)
-        figures.vocabularies.observe_run_row(row, self.assumptions, self.inside)
-
-        created = row.get("created_at")
-        figures.coverage.add(linked)
-        figures.coverage_by_status[status].add(linked)
-        figures.coverage_by_month[_month(created)].add(linked)
-        if linked and created and (self.first_linked is None or created < self.first_linked):
-            self.first_linked = created
-        if not linked:
-            figures.examples.add("without_operation_run", run_id)
-        if _STATUSES[status] in LEGACY:
+        self.derived[derived] += 1
+        month = created[:7] if created and created[0] != "0" else _month(created)
+        requested = row.get("requested_by")
+        kind = "integer" if requested.__class__ is int else value_type(requested)
+        self.shapes[status, linked, month, kind] += 1
+        rows = derived[4]
+        # rows[-2]: the evidence row, or (no evidence derived) the proof row, never an E row
+        if rows[10] in _CAUSE_FALLBACK or rows[16] in _PROOF_FALLBACK or rows[-2] in _E_FALLBACK:
+            self.figures.derivations.observe_fallbacks(run_id, rows)
+        self.figures.vocabularies.observe_run_row(row, self.assumptions, self.inside)
+        if linked:
+            if created and (self.first_linked is None or created < self.first_linked):
+                self.first_linked = created
+        else:
+            self.figures.examples.add("without_operation_run", run_id)
+        if status in _LEGACY:
+            figures = self.figures
             figures.legacy_counts[status] += 1
             figures.examples.add(f"legacy:{status}", run_id)
             latest = self.legacy_latest.get(status)
             if created and (latest is None or created > latest):
                 self.legacy_latest[status] = created
         if linked and snapshots is not None and self.executed[status, row["is_dry_run"]]:
+            figures = self.figures
             has_evidence = bool(snapshots)
             figures.executions.add(has_evidence)
             figures.executions_by_status[status].add(has_evidence)
             figures.examples.add("with_evidence" if has_evidence else "without_evidence", run_id)
 
+    def _fold(self) -> None:
+        """Add up the runs counted by key into the figures."""
+        figures = self.figures
+        for (decision, attention, proof, evidence, rows), runs in self.derived.items():
+            figures.decisions[decision] += runs
+            figures.attention[attention] += runs
+            figures.proof[proof] += runs
+            if evidence is not None:
+                figures.evidence[evidence] += runs
+            figures.derivations.signatures[rows] += runs
+        for (status, linked, month, kind), runs in self.shapes.items():
+            figures.requested_by_types[kind] += runs
+            figures.statuses[status] += runs
+            for ratio in (
+                figures.coverage,
+                figures.coverage_by_status[status],
+                figures.coverage_by_month[month],
+            ):
+                ratio.total += runs
+                ratio.hits += runs if linked else 0
+        self.derived.clear()
+        self.shapes.clear()
+
     def finish(self, source: Source, counted: Mapping[str, TableTally]) -> Figures:
         """The figures, with the engine's counts of every table and the derived view's
         vocabularies (read from its raw rows, as :func:`collect` reads them)."""
+        self._fold()
         figures = self.figures
         for table in figures.tables_present:
             tally = counted.get(table)
