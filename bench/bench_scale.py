@@ -196,13 +196,15 @@ def main() -> None:
     parser.add_argument("--broken-big", type=int, default=1_000_000)
     parser.add_argument("--skip-memory", action="store_true", help="skip the broken-data run")
     parser.add_argument("--skip-speed-up", action="store_true", help="skip the --jobs 2 run")
+    parser.add_argument("--skip-truth", action="store_true", help="skip truth/validate")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as name:
         tmp = Path(name)
         if not args.skip_speed_up:
             speed_up(tmp, args.runs, args.rounds)
-        truth_ratio(tmp, args.worlds, args.truth_runs, args.rounds)
+        if not args.skip_truth:
+            truth_ratio(tmp, args.worlds, args.truth_runs, args.rounds)
         if not args.skip_memory:
             broken_memory(tmp, args.broken_small, args.broken_big)
 

@@ -284,3 +284,21 @@ def test_reports_of_arbitrary_runs_are_identical(
     for assumptions in CONFIGURATIONS.values():
         in_pass, reference = _reports(RowsSource(given_tables, "given"), assumptions)
         assert in_pass == reference
+
+
+def test_a_status_the_configuration_leaves_out_fails_only_when_a_run_has_it() -> None:
+    """An attention table without ``failed``: completed runs derive as the models do; a
+    failed run fails in both, with the same error."""
+    assumptions = Assumptions(attention_by_status={"completed": {"then": "completed"}})
+    deriver = PlainDeriver(assumptions)
+    done = {"id": 1, **_TENANT, "status": "completed", "is_dry_run": False}
+    run = RestoreRun.model_validate(done)
+    view = decide_view(run, None, None, assumptions, looked_up=False)
+    policy = assumptions.evidence_policy
+    assert deriver.decide(done, None, None, policy, looked_up=False) == plain_of(view, policy)
+    failed = {**done, "status": "failed"}
+    with pytest.raises(KeyError) as plain_error:
+        deriver.decide(failed, None, None, policy, looked_up=False)
+    with pytest.raises(KeyError) as model_error:
+        decide_view(RestoreRun.model_validate(failed), None, None, assumptions)
+    assert plain_error.value.args == model_error.value.args

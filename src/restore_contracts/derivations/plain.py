@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from restore_contracts.config import Assumptions, AttentionChoice, EvidencePolicy
+from restore_contracts.config import Assumptions, EvidencePolicy
 from restore_contracts.contracts.attention import AttentionState
 from restore_contracts.contracts.evidence_snapshot import EvidenceSnapshot
 from restore_contracts.contracts.proof import EvidenceState, OperationRunProofState
@@ -51,9 +51,11 @@ class _Case:
 
     status: str
     decision: tuple[str, str]
+    effective: RestoreRunStatus
     when: str
     """``fixed`` when the attention state does not depend on the counts, else the terminal
-    status's test (``always``, ``clean``, ``applied``)."""
+    status's test (``always``, ``clean``, ``applied``; ``missing`` when the configuration
+    has none for it: deriving a run of it fails as the model derivation does)."""
     then: tuple[AttentionState, str, str]
     """The state when the test holds (or the fixed state): the state, its text, its row."""
     otherwise: tuple[AttentionState, str, str] | None
@@ -70,6 +72,8 @@ def _choose(case: _Case, counts: Counts) -> tuple[AttentionState, str, str]:
     when = case.when
     if when == "fixed" or when == "always":
         return case.then
+    if when == "missing":
+        raise KeyError(case.effective)
     if when == "clean":
         holds = not (counts[2] or counts[4] or counts[3] or counts[5] or counts[6])
     else:
@@ -133,8 +137,10 @@ class PlainDeriver:
             via = ("A1",) if effective is not status else ()
             if group is not StatusGroup.TERMINAL:
                 then = _state(a.unfinished_attention_state, "A3")
+            elif (choice := a.attention_by_status.get(effective)) is None:
+                when = "missing"
+                then = _state(a.unfinished_attention_state, "")
             else:
-                choice: AttentionChoice = a.attention_by_status[effective]
                 when = choice.when
                 then = _state(choice.then, f"A.{effective.value}")
                 if choice.otherwise is not None:
@@ -142,6 +148,7 @@ class PlainDeriver:
         return _Case(
             status=status.value,
             decision=decision,
+            effective=effective,
             when=when,
             then=then,
             otherwise=otherwise,
