@@ -168,7 +168,8 @@ def test_reports_from_memory_are_identical(config: str) -> None:
 @pytest.mark.parametrize("config", list(CONFIGURATIONS))
 def test_reports_from_ndjson_are_identical(config: str, tmp_path: Path) -> None:
     """Every world written as NDJSON (the fast decoder), one directory each, and all the
-    random worlds in one: the same report, byte for byte."""
+    random worlds in one, as NDJSON and as CSV (the text rows' converter): the same
+    report, byte for byte."""
     assumptions = CONFIGURATIONS[config]
     for index, (name, world) in enumerate(WORLDS.items()):
         out = tmp_path / str(index)
@@ -179,15 +180,17 @@ def test_reports_from_ndjson_are_identical(config: str, tmp_path: Path) -> None:
         finally:
             source.close()
         assert in_pass == reference, name
-    together = tmp_path / "random"
-    write_worlds([w for n, w in WORLDS.items() if n.startswith("random")], "ndjson", together)
-    source = open_source(str(together))
-    try:
-        in_pass, reference = _reports(source, assumptions)
-    finally:
-        source.close()
-    assert in_pass == reference
-    assert json.loads(in_pass)["rows"]["restore_runs"] == 40
+    random = [w for n, w in WORLDS.items() if n.startswith("random")]
+    for fmt in ("ndjson", "csv"):
+        together = tmp_path / f"random-{fmt}"
+        write_worlds(random, fmt, together, with_derived=True)
+        source = open_source(str(together))
+        try:
+            in_pass, reference = _reports(source, assumptions)
+        finally:
+            source.close()
+        assert in_pass == reference, fmt
+        assert json.loads(in_pass)["rows"]["restore_runs"] == 40
 
 
 _TENANT = {"workspace_id": 1, "managed_environment_id": 1, "backup_set_id": 1}
