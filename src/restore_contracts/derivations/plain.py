@@ -22,6 +22,7 @@ from restore_contracts.contracts.attention import AttentionState
 from restore_contracts.contracts.evidence_snapshot import EvidenceSnapshot
 from restore_contracts.contracts.proof import EvidenceState, OperationRunProofState
 from restore_contracts.contracts.status import RestoreRunStatus, StatusGroup, group_of
+from restore_contracts.derivations._table import Decided
 from restore_contracts.derivations.attention import (
     BOUNDARY_TABLE,
     CAUSE_TABLE,
@@ -88,6 +89,9 @@ def _state(state: AttentionState, rule: str) -> tuple[AttentionState, str, str]:
     return state, state.value, rule
 
 
+CLASSIFIED = 4096
+"""Distinct failure messages whose cause family is remembered."""
+
 _P = OperationRunProofState
 _NOT_LINKED = (_P.NOT_LINKED.value, "P1")
 _UNRESOLVED = (_P.UNRESOLVED.value, "P2")
@@ -109,6 +113,20 @@ class PlainDeriver:
         self.count_by_status = a.count_by_item_status
         self.skipped_decision = a.skipped_foundation_decision
         self.cause_statuses = frozenset(a.cause_item_statuses)
+        self.classified: dict[str | None, Decided[str] | None] = {}
+        """Message -> the message row it matched (failure messages repeat; bounded)."""
+
+    def classify(self, text: str | None) -> Decided[str] | None:
+        """:func:`classify_message`, remembered for up to ``CLASSIFIED`` messages."""
+        try:
+            return self.classified[text]
+        except KeyError:
+            pass
+        found = classify_message(text, self.assumptions)
+        if len(self.classified) >= CLASSIFIED:
+            self.classified.clear()
+        self.classified[text] = found
+        return found
 
     def _case(self, status: RestoreRunStatus, dry: bool) -> _Case:
         a = self.assumptions
@@ -210,7 +228,7 @@ class PlainDeriver:
             family = by_http.get(http or 0)
             used = f"H.{http}"
             if family is None:
-                found = classify_message(outcome.get("reason"), a)
+                found = self.classify(outcome.get("reason"))
                 family, used = (found.value, found.rule) if found else (unclassified, "F4")
             causes[family] += 1
             rows.setdefault(family, set()).add(used)
@@ -233,7 +251,7 @@ class PlainDeriver:
         if item is not None:
             return item
         if state is St.FAILED:
-            found = classify_message(row.get("failure_reason"), self.assumptions)
+            found = self.classify(row.get("failure_reason"))
             if found is not None:
                 return found.value, "F5", (found.rule,)
             return by_case["unclassified"], "F6", ()
