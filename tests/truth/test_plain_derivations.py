@@ -305,3 +305,26 @@ def test_a_status_the_configuration_leaves_out_fails_only_when_a_run_has_it() ->
     with pytest.raises(KeyError) as model_error:
         decide_view(RestoreRun.model_validate(failed), None, None, assumptions)
     assert plain_error.value.args == model_error.value.args
+
+
+def test_an_observed_table_is_read_in_this_process_whatever_the_jobs(tmp_path: Path) -> None:
+    """An observer sees every restore run with ``jobs=2`` too (not in workers that cannot
+    tell it), and the findings are those of one job."""
+    write_worlds([w for n, w in WORLDS.items() if n.startswith("random")], "ndjson", tmp_path)
+    seen: dict[int, list[int]] = {}
+    findings = {}
+    for jobs in (1, 2):
+        ids = seen[jobs] = []
+        source = open_source(str(tmp_path))
+        try:
+            result = Engine(
+                Assumptions(),
+                jobs=jobs,
+                observe={"restore_runs": lambda row, ids=ids: ids.append(row["id"])},
+            ).run(source)
+        finally:
+            source.close()
+        findings[jobs] = [f.as_dict() for f in result.findings]
+    expected = [w.restore_run()["id"] for n, w in WORLDS.items() if n.startswith("random")]
+    assert seen == {1: expected, 2: expected}
+    assert findings[1] == findings[2]

@@ -155,8 +155,8 @@ class Engine:
         self.assumptions = assumptions
         self.observe: dict[str, RowObserver] = dict(observe or {})
         """Table -> a callable given each row that counts, in the same pass as the checks (the
-        truth report derives its figures from them); checked in this process only, so a
-        caller that observes restore_runs asks for one job and no partitions."""
+        truth report derives its figures from them); an observed restore_runs is read in this
+        process, whatever ``jobs`` and ``partitions``."""
         self.partitions = partitions
         """Checks restore_runs as a map over partitions and a merge (another engine, such as
         Dask); it returns False when it cannot, and the table is read here."""
@@ -237,10 +237,11 @@ class Engine:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        if table == RESTORE_RUNS and self.partitions is not None:
+        elsewhere = table == RESTORE_RUNS and run.observer is None
+        if elsewhere and self.partitions is not None:
             if self.partitions(run, source):
                 return run.finish()
-        elif table == RESTORE_RUNS and self.jobs > 1:
+        elif elsewhere and self.jobs > 1:
             from restore_contracts.validators import parallel
 
             if parallel.read_in_parallel(run, source, self.jobs):
