@@ -6,17 +6,20 @@ subprocess):
 
 * ``--jobs 2`` against ``--jobs 1`` on generated NDJSON restore_runs (``ITEMS`` items each):
   wall-clock medians of interleaved rounds, the rate ratio beside the 1.7x target;
-* ``truth`` against ``validate`` on a generated export of every table (random worlds): medians
-  of CPU time (the processes' own, so that other load on the machine disturbs both alike),
-  beside the 1.5 target;
-* peak RSS of ``validate --format json`` on restore_runs where every row has exactly one finding,
-  at 100,000 and at 1,000,000 rows, beside the 150 MB target for the difference.
+* ``truth`` against ``validate`` on two inputs, a generated export of every table (random
+  worlds) and an export of restore_runs alone (``--truth-runs`` runs): medians of CPU time of
+  interleaved rounds (the processes' own, so that other load on the machine disturbs both
+  alike), each ratio beside the 1.5 target;
+* peak RSS of ``validate`` (text, json and junit reports) on restore_runs where every row has
+  exactly one finding, at 100,000 and at 1,000,000 rows, beside the 150 MB target for the
+  difference.
 
 The issue's full run is 1,000,000 restore runs for the speed-up (about 5 GB of NDJSON):
 
     .venv/bin/python bench/bench_scale.py --runs 1000000
     .venv/bin/python bench/bench_scale.py              # 100,000 runs (make bench)
     .venv/bin/python bench/bench_scale.py --skip-memory
+    .venv/bin/python bench/bench_scale.py --skip-speed-up --skip-memory   # truth/validate only
 """
 
 from __future__ import annotations
@@ -101,8 +104,25 @@ def speed_up(tmp: Path, runs: int, rounds: int) -> None:
     (data / "restore_runs.ndjson").unlink()
 
 
-def truth_ratio(tmp: Path, worlds: int, rounds: int) -> None:
-    """Median CPU time of truth and of validate on one generated export of every table."""
+def cpu_ratio(data: Path, what: str, rounds: int) -> None:
+    """Median CPU time of truth and of validate on ``data``, in interleaved rounds."""
+    cpus: dict[str, list[float]] = {"validate": [], "truth": []}
+    for _ in range(rounds):
+        cpus["validate"].append(timed([RC, "validate", str(data)])[1])
+        cpus["truth"].append(timed([RC, "truth", str(data), "--date", "2026-01-01"])[1])
+    validate, truth = statistics.median(cpus["validate"]), statistics.median(cpus["truth"])
+    print(f"input: {what} (load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"validate: median {validate:6.2f} s CPU, rounds {[round(c, 2) for c in cpus['validate']]}"
+    )
+    print(f"truth:    median {truth:6.2f} s CPU, rounds {[round(c, 2) for c in cpus['truth']]}")
+    ratio = truth / validate
+    print(f"truth / validate = {ratio:.2f} (target <= 1.5: {verdict(ratio <= 1.5)})")
+
+
+def truth_ratio(tmp: Path, worlds: int, runs: int, rounds: int) -> None:
+    """The truth/validate ratio on a generated export of every table, then on restore_runs
+    alone."""
     data = tmp / "worlds"
     subprocess.run(
         [
@@ -112,15 +132,13 @@ def truth_ratio(tmp: Path, worlds: int, rounds: int) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    cpus: dict[str, list[float]] = {"validate": [], "truth": []}
-    for _ in range(rounds):
-        cpus["validate"].append(timed([RC, "validate", str(data)])[1])
-        cpus["truth"].append(timed([RC, "truth", str(data), "--date", "2026-01-01"])[1])
-    validate, truth = statistics.median(cpus["validate"]), statistics.median(cpus["truth"])
-    print(f"input: {worlds:,} random worlds, every table, NDJSON")
-    print(f"validate: median {validate:6.2f} s CPU, truth: median {truth:6.2f} s CPU")
-    ratio = truth / validate
-    print(f"truth / validate = {ratio:.2f} (target <= 1.5: {verdict(ratio <= 1.5)})")
+    cpu_ratio(data, f"{worlds:,} random worlds, every table, NDJSON", rounds)
+    alone = tmp / "runs-only"
+    alone.mkdir()
+    size = write_runs(alone / "restore_runs.ndjson", runs)
+    what = f"{runs:,} restore_runs alone, {ITEMS} items each, {size / 1e6:,.0f} MB NDJSON"
+    cpu_ratio(alone, what, rounds)
+    (alone / "restore_runs.ndjson").unlink()
 
 
 _PEAK = """
@@ -139,22 +157,25 @@ def peak(args: list[str]) -> float:
     return int(kilobytes) / 1024
 
 
+FORMATS = ("text", "json", "junit")
+
+
 def broken_memory(tmp: Path, small: int, big: int) -> None:
-    """Peak RSS of validate (text report, then json) on rows that each carry exactly one
+    """Peak RSS of validate (text, json and junit reports) on rows that each carry exactly one
     finding."""
     peaks: dict[tuple[str, int], float] = {}
     for count in (small, big):
         data = tmp / f"broken-{count}"
         data.mkdir()
         write_runs(data / "restore_runs.ndjson", count, broken=True)
-        for fmt in ("text", "json"):
+        for fmt in FORMATS:
             out = tmp / f"report-{count}.{fmt}"
             args = [RC, "validate", str(data), "--format", fmt, "-o", str(out)]
             peaks[fmt, count] = peak(args)
             print(f"broken data, {count:,} runs, {fmt}: peak {peaks[fmt, count]:7.1f} MB")
             out.unlink()
         (data / "restore_runs.ndjson").unlink()
-    for fmt in ("text", "json"):
+    for fmt in FORMATS:
         growth = peaks[fmt, big] - peaks[fmt, small]
         print(
             f"growth {small:,} -> {big:,}, {fmt} report = {growth:.1f} MB "
@@ -167,16 +188,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100_000, help="runs for the speed-up")
     parser.add_argument("--worlds", type=int, default=2_000, help="worlds for truth/validate")
+    parser.add_argument(
+        "--truth-runs", type=int, default=100_000, help="restore_runs alone for truth/validate"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds (medians)")
     parser.add_argument("--broken-small", type=int, default=100_000)
     parser.add_argument("--broken-big", type=int, default=1_000_000)
     parser.add_argument("--skip-memory", action="store_true", help="skip the broken-data run")
+    parser.add_argument("--skip-speed-up", action="store_true", help="skip the --jobs 2 run")
+    parser.add_argument("--skip-truth", action="store_true", help="skip truth/validate")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as name:
         tmp = Path(name)
-        speed_up(tmp, args.runs, args.rounds)
-        truth_ratio(tmp, args.worlds, args.rounds)
+        if not args.skip_speed_up:
+            speed_up(tmp, args.runs, args.rounds)
+        if not args.skip_truth:
+            truth_ratio(tmp, args.worlds, args.truth_runs, args.rounds)
         if not args.skip_memory:
             broken_memory(tmp, args.broken_small, args.broken_big)
 

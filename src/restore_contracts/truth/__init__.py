@@ -7,11 +7,17 @@ from typing import Any
 
 from restore_contracts.config import Assumptions, EvidencePolicy
 from restore_contracts.contracts import TABLE_MODELS
-from restore_contracts.truth.collect import COUNTED_TABLES, collect, nullable_columns
+from restore_contracts.truth.collect import (
+    COUNTED_TABLES,
+    Figures,
+    InPass,
+    collect,
+    nullable_columns,
+)
 from restore_contracts.truth.holds import ASSUMED_CODES, rates_of
 from restore_contracts.truth.markdown import render_markdown
 from restore_contracts.truth.report import QUESTION_TITLES, build_report
-from restore_contracts.validators.engine import Engine, PartitionRunner
+from restore_contracts.validators.engine import Engine, PartitionRunner, ValidationResult
 from restore_contracts.validators.source import Source
 
 
@@ -30,11 +36,49 @@ def truth_report(
     """Answer every question from ``source``.
 
     One pass of the validation engine runs the assumed rules (``measure_holds``: their hold
-    rates, rows applied and held, in ``jobs`` processes) and counts the tables whose figures
-    are counts only; a second pass reads what the derivations need as contract models.
-    Without ``measure_holds``, ``hold_rates`` (computed elsewhere, or none) is reported."""
+    rates, rows applied and held) and gathers every figure from the rows it reads
+    (:class:`~restore_contracts.truth.collect.InPass`). When restore_runs are checked in
+    other processes (``jobs`` above 1, or ``partitions``), the engine counts the tables whose
+    figures are counts only and a second pass reads what the derivations need as contract
+    models. Without ``measure_holds``, ``hold_rates`` (computed elsewhere, or none) is
+    reported."""
     chosen = policy or assumptions.evidence_policy
     codes = ASSUMED_CODES if measure_holds else ()
+    if jobs == 1 and partitions is None:
+        gather = InPass(source.tables(), assumptions, chosen, examples)
+        result = Engine(
+            assumptions,
+            codes=codes,
+            count_applicable=codes,
+            tally=gather.tallied(),
+            observe=gather.observers(),
+        ).run(source)
+        figures = gather.finish(source, result.tallies)
+    else:
+        result, figures = _two_passes(
+            source, assumptions, chosen, examples, codes, jobs=jobs, partitions=partitions
+        )
+    return build_report(
+        figures,
+        assumptions,
+        source_name=source.name,
+        policy=chosen,
+        report_date=report_date,
+        hold_rates=rates_of(result) if measure_holds else hold_rates,
+    )
+
+
+def _two_passes(
+    source: Source,
+    assumptions: Assumptions,
+    policy: EvidencePolicy,
+    examples: int,
+    codes: Any,
+    *,
+    jobs: int,
+    partitions: PartitionRunner | None,
+) -> tuple[ValidationResult, Figures]:
+    """The engine's pass in ``jobs`` processes (or partitions), then the derivations'."""
     tally = {table: nullable_columns(TABLE_MODELS[table]) for table in COUNTED_TABLES}
     engine = Engine(
         assumptions,
@@ -45,15 +89,7 @@ def truth_report(
         partitions=partitions,
     )
     result = engine.run(source)
-    figures = collect(source, assumptions, chosen, examples, counted=result.tallies)
-    return build_report(
-        figures,
-        assumptions,
-        source_name=source.name,
-        policy=chosen,
-        report_date=report_date,
-        hold_rates=rates_of(result) if measure_holds else hold_rates,
-    )
+    return result, collect(source, assumptions, policy, examples, counted=result.tallies)
 
 
 __all__ = ("QUESTION_TITLES", "render_markdown", "truth_report")

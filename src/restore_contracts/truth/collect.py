@@ -1,9 +1,15 @@
-"""One streaming pass over a source that gathers every figure the truth report needs.
+"""The figures the truth report needs, gathered while the validation engine reads the source.
 
 Operation runs and evidence snapshots are read first into compact indexes
 (the cross-table questions need them); restore runs are then streamed one at
-a time through the contract model and the derivations. Memory is bounded by
-those indexes and the example ids kept, never by the number of restore runs.
+a time through the derivations. Memory is bounded by those indexes and the
+example ids kept, never by the number of restore runs.
+
+:class:`InPass` gathers them in the engine's own pass, from the rows the engine reads
+anyway, deriving from plain values (:mod:`restore_contracts.derivations.plain`): the
+report then costs little more than validating. :func:`collect` reads the source again
+through the contract models; it serves where the engine checks restore_runs in other
+processes (``--jobs``, Dask), and it is the reference the tests hold the pass to.
 """
 
 from __future__ import annotations
@@ -27,10 +33,12 @@ from restore_contracts.contracts import (
     StatusGroup,
     group_of,
 )
-from restore_contracts.contracts._types import zone_of
+from restore_contracts.contracts._types import parse_timestamp, zone_of
 from restore_contracts.derivations import decide_view
+from restore_contracts.derivations.plain import PlainDeriver
 from restore_contracts.truth._stats import Examples, Ratio
-from restore_contracts.truth.tallies import DerivationTally, VocabularyTally
+from restore_contracts.truth.tallies import FALLBACK_ROWS, DerivationTally, VocabularyTally
+from restore_contracts.validators.engine import RowObserver
 from restore_contracts.validators.findings import Hit
 from restore_contracts.validators.rowread import RowReader
 from restore_contracts.validators.source import Record, Source
@@ -153,9 +161,9 @@ def _read_by_column(reader: RowReader, record: Record, figures: Figures) -> Base
     if read.unread & reader.required:
         return None
     figures.partial[table] += 1
-    return reader.model.model_validate(
-        {k: v for k, v in read.row.items() if k not in read.unread}, context=reader.context
-    )
+    # The row read is canonical: its timestamps are UTC already, and are not read in the
+    # application's timezone a second time.
+    return reader.model.model_validate({k: v for k, v in read.row.items() if k not in read.unread})
 
 
 def _read_table(source: Source, table: str, figures: Figures, zone: tzinfo) -> Any:
@@ -310,10 +318,193 @@ def collect(
     return figures
 
 
+_VOCABULARY_NAMES = ("item_outcome_statuses", "foundation_decisions", "preview_actions")
+_LEGACY = frozenset(status.value for status in LEGACY)
+_CAUSE_FALLBACK = FALLBACK_ROWS["attention_cause_family"]
+_PROOF_FALLBACK = FALLBACK_ROWS["operation_run_proof"]
+_E_FALLBACK = FALLBACK_ROWS["evidence"]
+
+
+class InPass:
+    """The truth report's figures gathered in the validation engine's pass: the engine
+    counts every table (:class:`TableTally`) and hands the rows of operation_runs,
+    evidence_snapshots and restore_runs to :meth:`observers`; :meth:`finish` adds what
+    is read apart (the exported derived view's vocabularies, raw rows) and returns the
+    figures. The same figures as :func:`collect`, which the tests hold it to."""
+
+    def __init__(
+        self,
+        tables: Any,
+        assumptions: Assumptions,
+        policy: EvidencePolicy,
+        examples: int,
+    ) -> None:
+        present = set(tables)
+        self.figures = Figures(examples_limit=examples)
+        self.figures.tables_present = [t for t in TABLE_MODELS if t in present]
+        self.present = present
+        self.assumptions = assumptions
+        self.policy = policy
+        self.deriver = PlainDeriver(assumptions)
+        self.inside = {name: frozenset(getattr(assumptions, name)) for name in _VOCABULARY_NAMES}
+        self.operation_runs: dict[int, tuple[Any, Any]] = {}
+        """Operation run id -> (status, outcome): what the proof derivation reads."""
+        self.looked_up = "operation_runs" in present
+        self.have_snapshots = "evidence_snapshots" in present
+        self.first_linked: str | None = None
+        self.legacy_latest: dict[str, str] = {}
+        """Timestamps as canonical UTC text, which sorts as the times do; turned into
+        datetimes by :meth:`finish`."""
+        self.derived: Counter[tuple[Any, ...]] = Counter()
+        """Runs by what the derivations gave them (:meth:`PlainDeriver.signature`)."""
+        self.shapes: Counter[tuple[str, bool, str, str]] = Counter()
+        """Runs by (status, linked, month, requested_by's type)."""
+        self.executed: dict[tuple[str, bool], bool] = {
+            (status.value, dry): not dry
+            and group_of(status) in (StatusGroup.TERMINAL, StatusGroup.LEGACY)
+            for status in RestoreRunStatus
+            for dry in (False, True)
+        }
+
+    def tallied(self) -> dict[str, list[str]]:
+        """Table -> nullable columns: every table the engine is to count."""
+        return {t: nullable_columns(TABLE_MODELS[t]) for t in self.figures.tables_present}
+
+    def observers(self) -> dict[str, RowObserver]:
+        """Table -> what to do with each row the engine reads that counts."""
+        return {
+            "operation_runs": self.operation_run,
+            "evidence_snapshots": self.snapshot,
+            "restore_runs": self.run,
+        }
+
+    def operation_run(self, row: dict[str, Any]) -> None:
+        """Index what the proof derivation reads; count the vocabularies."""
+        status, outcome = row.get("status"), row.get("outcome")
+        self.operation_runs[row["id"]] = (status, outcome)
+        a = self.assumptions
+        vocabularies = self.figures.vocabularies
+        vocabularies.sources.add("operation_runs")
+        vocabularies.add("operation_run_statuses", status, row["id"], a.operation_run_statuses)
+        vocabularies.add("operation_run_outcomes", outcome, row["id"], a.operation_run_outcomes)
+
+    def snapshot(self, row: dict[str, Any]) -> None:
+        """Keep the snapshot as its model (the selection policies compare them); the row's
+        timestamps are canonical UTC text, read as such."""
+        model = EvidenceSnapshot.model_validate(row)
+        self.figures.vocabularies.observe_snapshot(model, self.assumptions)
+        if model.operation_run_id is not None:
+            self.figures.snapshots_by_operation_run[model.operation_run_id].append(model)
+
+    def run(self, row: dict[str, Any]) -> None:
+        """Everything :func:`collect` counts of one restore run, from its plain row: what is
+        a count is counted by its key (runs alike count together, added up by
+        :meth:`finish`), examples and latest times as the run comes."""
+        run_id = row["id"]
+        status = row["status"]
+        op_id = row.get("operation_run_id")
+        linked = op_id is not None
+        created = row.get("created_at")
+        snapshots = (
+            self.figures.snapshots_by_operation_run.get(op_id or 0, [])
+            if self.have_snapshots
+            else None
+        )
+        derived = self.deriver.signature(
+            row,
+            self.operation_runs.get(op_id or 0),
+            snapshots,
+            self.policy,
+            looked_up=self.looked_up,
+        )
+        self.derived[derived] += 1
+        month = created[:7] if created and created[0] != "0" else _month(created)
+        requested = row.get("requested_by")
+        kind = "integer" if requested.__class__ is int else value_type(requested)
+        self.shapes[status, linked, month, kind] += 1
+        rows = derived[4]
+        # rows[-2]: the evidence row, or (no evidence derived) the proof row, never an E row
+        if rows[10] in _CAUSE_FALLBACK or rows[16] in _PROOF_FALLBACK or rows[-2] in _E_FALLBACK:
+            self.figures.derivations.observe_fallbacks(run_id, rows)
+        self.figures.vocabularies.observe_run_row(row, self.assumptions, self.inside)
+        if linked:
+            if created and (self.first_linked is None or created < self.first_linked):
+                self.first_linked = created
+        else:
+            self.figures.examples.add("without_operation_run", run_id)
+        if status in _LEGACY:
+            figures = self.figures
+            figures.legacy_counts[status] += 1
+            figures.examples.add(f"legacy:{status}", run_id)
+            latest = self.legacy_latest.get(status)
+            if created and (latest is None or created > latest):
+                self.legacy_latest[status] = created
+        if linked and snapshots is not None and self.executed[status, row["is_dry_run"]]:
+            figures = self.figures
+            has_evidence = bool(snapshots)
+            figures.executions.add(has_evidence)
+            figures.executions_by_status[status].add(has_evidence)
+            figures.examples.add("with_evidence" if has_evidence else "without_evidence", run_id)
+
+    def _fold(self) -> None:
+        """Add up the runs counted by key into the figures."""
+        figures = self.figures
+        for (decision, attention, proof, evidence, rows), runs in self.derived.items():
+            figures.decisions[decision] += runs
+            figures.attention[attention] += runs
+            figures.proof[proof] += runs
+            if evidence is not None:
+                figures.evidence[evidence] += runs
+            figures.derivations.signatures[rows] += runs
+        for (status, linked, month, kind), runs in self.shapes.items():
+            figures.requested_by_types[kind] += runs
+            figures.statuses[status] += runs
+            for ratio in (
+                figures.coverage,
+                figures.coverage_by_status[status],
+                figures.coverage_by_month[month],
+            ):
+                ratio.total += runs
+                ratio.hits += runs if linked else 0
+        self.derived.clear()
+        self.shapes.clear()
+
+    def finish(self, source: Source, counted: Mapping[str, TableTally]) -> Figures:
+        """The figures, with the engine's counts of every table and the derived view's
+        vocabularies (read from its raw rows, as :func:`collect` reads them)."""
+        self._fold()
+        figures = self.figures
+        for table in figures.tables_present:
+            tally = counted.get(table)
+            if tally is not None:
+                take_counts(figures, table, tally)
+        if PROOFS in self.present:
+            for record in source.records(PROOFS):
+                if record.problem is None and isinstance(record.data, dict):
+                    figures.vocabularies.observe_proof(record.data, self.assumptions)
+        if self.first_linked is not None:
+            figures.first_linked_created_at = parse_timestamp(self.first_linked)
+        for status, text in self.legacy_latest.items():
+            figures.legacy_latest[status] = parse_timestamp(text)
+        return figures
+
+
+def _month(created: str | None) -> str:
+    """The year and month of a canonical timestamp, as ``strftime("%Y-%m")`` writes them
+    (which does not pad a year before 1000)."""
+    if not created:
+        return "unknown"
+    if created[0] != "0":
+        return created[:7]
+    moment: datetime = parse_timestamp(created)
+    return moment.strftime("%Y-%m")
+
+
 __all__ = (
     "COUNTED_TABLES",
     "LEGACY",
     "Figures",
+    "InPass",
     "collect",
     "nullable_columns",
     "take_counts",

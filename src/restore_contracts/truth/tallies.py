@@ -9,12 +9,14 @@ catch-all row because no specific row matched.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from restore_contracts.config import Assumptions
 from restore_contracts.contracts import EvidenceSnapshot, OperationRun, RestoreRun
 from restore_contracts.derivations import FIELD_TABLES, Decided, DerivedView, derivation_tables
+from restore_contracts.derivations.plain import TABLES
 from restore_contracts.truth._stats import share
 from restore_contracts.validators.findings import show
 
@@ -40,6 +42,8 @@ FALLBACK_ROWS: dict[str, frozenset[str]] = {
     "evidence": frozenset({"E4"}),
 }
 """Catch-all rows: a run they decide matched no specific row of its table."""
+
+_RUN_VOCABULARIES = ("item_outcome_statuses", "foundation_decisions", "preview_actions")
 
 MAX_OUTSIDE_VALUES = 100
 """Distinct values outside a vocabulary tracked one by one; the rest are counted together, so
@@ -67,6 +71,9 @@ class VocabularyTally:
     examples: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
     """Tables that were read for some vocabulary."""
+    bulk: Counter[tuple[tuple[Any, ...], ...]] = field(default_factory=Counter)
+    """Runs whose item statuses, foundation decisions and preview actions are all inside
+    their vocabularies, by those values (added up by :meth:`report`)."""
 
     def add(self, name: str, value: Any, row_id: Any, known: tuple[str, ...]) -> None:
         """Count one value of a vocabulary (null means the key is absent: not counted)."""
@@ -87,6 +94,57 @@ class VocabularyTally:
         kept = self.examples.setdefault(name, {}).setdefault(text, [])
         if len(kept) < self.limit and row_id not in kept:
             kept.append(row_id)
+
+    def observe_run_row(
+        self, row: dict[str, Any], a: Assumptions, inside: Mapping[str, frozenset[str]]
+    ) -> None:
+        """:meth:`observe_run` of a run's plain row (as the validation engine reads it);
+        ``inside`` maps each vocabulary name to its values as a set. A run whose values are
+        all inside is only counted with the runs holding the same values (:attr:`bulk`)."""
+        self.sources.add("restore_runs")
+        statuses: list[Any] = []
+        decisions: list[Any] = []
+        actions: list[Any] = []
+        results = row.get("results")
+        if results is not None:
+            items = results.get("items")
+            if items:
+                statuses = [outcome.get("status") for outcome in items.values()]
+            foundations = results.get("foundations")
+            if foundations:
+                decisions = [entry.get("decision") for entry in foundations]
+        preview = row.get("preview")
+        if preview is not None:
+            planned = preview.get("items")
+            if planned:
+                actions = [item.get("action") for item in planned.values()]
+        if (
+            inside["item_outcome_statuses"].issuperset(statuses)
+            and inside["foundation_decisions"].issuperset(decisions)
+            and inside["preview_actions"].issuperset(actions)
+        ):
+            self.bulk[tuple(statuses), tuple(decisions), tuple(actions)] += 1
+            return
+        row_id = row["id"]
+        for name, values in (
+            ("item_outcome_statuses", statuses),
+            ("foundation_decisions", decisions),
+            ("preview_actions", actions),
+        ):
+            known: tuple[str, ...] = getattr(a, name)
+            for value in values:
+                self.add(name, value, row_id, known)
+
+    def _fold(self) -> None:
+        """Add the runs counted in :attr:`bulk` to the values seen."""
+        for values, runs in self.bulk.items():
+            for name, seen_values in zip(_RUN_VOCABULARIES, values, strict=True):
+                if not seen_values:
+                    continue
+                seen = self.seen.setdefault(name, Counter())
+                for value in seen_values:
+                    seen[value] += runs
+        self.bulk.clear()
 
     def observe_run(self, run: RestoreRun, a: Assumptions) -> None:
         """The item statuses, foundation decisions and preview actions of one run."""
@@ -124,6 +182,7 @@ class VocabularyTally:
 
     def report(self, a: Assumptions) -> list[dict[str, Any]]:
         """One entry per assumed vocabulary: values seen, inside, share, and those outside."""
+        self._fold()
         entries = []
         for name, where in VOCABULARIES.items():
             table = where.split(".")[0]
@@ -170,18 +229,56 @@ class DerivationTally:
     decided: dict[str, Counter[str]] = field(default_factory=dict)
     runs: Counter[str] = field(default_factory=Counter)
     fallback_examples: dict[str, list[int]] = field(default_factory=dict)
+    signatures: Counter[tuple[Any, ...]] = field(default_factory=Counter)
+    """Runs by the rows that decided their tables (``rule, via`` per table, see
+    :meth:`restore_contracts.derivations.plain.PlainDeriver.signature`), added up by
+    :meth:`report`."""
 
     def _count(self, table: str, decided: Decided[Any], run_id: int) -> None:
-        counter = self.decided.setdefault(table, Counter())
+        self._rows(table, decided.rule, decided.via, run_id)
+
+    def _rows(self, table: str, rule: str, via: tuple[str, ...], run_id: int) -> None:
+        counter = self.decided.get(table)
+        if counter is None:
+            counter = self.decided[table] = Counter()
         self.runs[table] += 1
-        counter[decided.rule] += 1
-        for row in decided.via:
-            if row != decided.rule:
+        counter[rule] += 1
+        for row in via:
+            if row != rule:
                 counter[row] += 1
-        if decided.rule in FALLBACK_ROWS.get(table, ()):
+        if rule in FALLBACK_ROWS.get(table, ()):
             kept = self.fallback_examples.setdefault(table, [])
             if len(kept) < self.limit:
                 kept.append(run_id)
+
+    def observe_fallbacks(self, run_id: int, rows: tuple[Any, ...]) -> None:
+        """Keep ``run_id`` as an example of each catch-all row among the rows that decided
+        its tables (``rule, via`` per table, see
+        :meth:`restore_contracts.derivations.plain.PlainDeriver.signature`); the runs
+        themselves are counted in :attr:`signatures`."""
+        for index in range(len(rows) // 2):
+            table = TABLES[index]
+            if rows[2 * index] in FALLBACK_ROWS.get(table, ()):
+                self._example(table, run_id)
+
+    def _example(self, table: str, run_id: int) -> None:
+        kept = self.fallback_examples.setdefault(table, [])
+        if len(kept) < self.limit:
+            kept.append(run_id)
+
+    def _fold(self) -> None:
+        """Add the runs counted by signature to the rows of each table."""
+        for rows, runs in self.signatures.items():
+            for index in range(len(rows) // 2):
+                table = TABLES[index]
+                rule, via = rows[2 * index], rows[2 * index + 1]
+                counter = self.decided.setdefault(table, Counter())
+                self.runs[table] += runs
+                counter[rule] += runs
+                for row in via:
+                    if row != rule:
+                        counter[row] += runs
+        self.signatures.clear()
 
     def observe(self, run_id: int, view: DerivedView, policy: Any) -> None:
         """Count the rows that decided one run's view (evidence under ``policy``)."""
@@ -195,6 +292,7 @@ class DerivationTally:
 
     def report(self, a: Assumptions) -> list[dict[str, Any]]:
         """One entry per table: every row with the runs it decided, and the catch-all count."""
+        self._fold()
         entries = []
         for table, rows in derivation_tables(a).items():
             counter = self.decided.get(table, Counter())

@@ -58,6 +58,10 @@ Findings = list[Finding] | FindingLog
 ProgressCallback = Callable[[str, int], None]
 """Called with (table, rows read so far in it) every few thousand rows."""
 
+RowObserver = Callable[[Row], None]
+"""Called with every row of a table that counts (read whole, or with only optional columns
+not read, which are absent): the row as the checks see it, not to be changed."""
+
 PartitionRunner = Callable[["_TableRun", Source], bool]
 """Checks a table's partitions elsewhere and merges them into the table run (see
 :mod:`restore_contracts.validators.parallel`); False when it cannot."""
@@ -146,8 +150,13 @@ class Engine:
         count_applicable: Iterable[str] = (),
         tally: Mapping[str, Sequence[str]] | None = None,
         partitions: PartitionRunner | None = None,
+        observe: Mapping[str, RowObserver] | None = None,
     ) -> None:
         self.assumptions = assumptions
+        self.observe: dict[str, RowObserver] = dict(observe or {})
+        """Table -> a callable given each row that counts, in the same pass as the checks (the
+        truth report derives its figures from them); an observed restore_runs is read in this
+        process, whatever ``jobs`` and ``partitions``."""
         self.partitions = partitions
         """Checks restore_runs as a map over partitions and a merge (another engine, such as
         Dask); it returns False when it cannot, and the table is read here."""
@@ -234,10 +243,11 @@ class Engine:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        if table == RESTORE_RUNS and self.partitions is not None:
+        elsewhere = table == RESTORE_RUNS and run.observer is None
+        if elsewhere and self.partitions is not None:
             if self.partitions(run, source):
                 return run.finish()
-        elif table == RESTORE_RUNS and self.jobs > 1:
+        elif elsewhere and self.jobs > 1:
             from restore_contracts.validators import parallel
 
             if parallel.read_in_parallel(run, source, self.jobs):
@@ -370,6 +380,8 @@ class _TableRun:
         """Rules whose applicable rows this table counts."""
         self.counted: TableTally | None = None
         """The truth report's counts of this table, when asked for."""
+        self.observer: RowObserver | None = engine.observe.get(table)
+        """Given each row that counts (see ``Engine.observe``)."""
         self.case_rows: dict[tuple[str, bool] | None, int] = {}
         """Rows read whole, by (status, is_dry_run) for restore_runs, else under None."""
 
@@ -405,6 +417,8 @@ class _TableRun:
             cases[None] = cases.get(None, 0) + 1
         if self.counted is not None:
             self.counted.whole(row)
+        if self.observer is not None:
+            self.observer(row)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -561,6 +575,8 @@ class _TableRun:
                 checks = self.by_case[row["status"], row["is_dry_run"]]
         if self.tallied:
             self.tally(row, unread)
+        if self.observer is not None and unread.isdisjoint(self.reader.required):
+            self.observer(row)
         ctx = self.ctx
         for code, check in checks:
             hits = check(row, ctx)
@@ -708,4 +724,11 @@ def validate(
     return engine.run(source)
 
 
-__all__ = ("Engine", "PartitionRunner", "ProgressCallback", "ValidationResult", "validate")
+__all__ = (
+    "Engine",
+    "PartitionRunner",
+    "ProgressCallback",
+    "RowObserver",
+    "ValidationResult",
+    "validate",
+)

@@ -12,7 +12,7 @@ from restore_contracts.validators.engine import ValidationResult
 from restore_contracts.validators.reports._common import ReportOptions, failed, summary
 from restore_contracts.validators.reports.github import render_github, stream_github
 from restore_contracts.validators.reports.json import render_json, stream_json
-from restore_contracts.validators.reports.junit import render_junit
+from restore_contracts.validators.reports.junit import render_junit, stream_junit
 from restore_contracts.validators.reports.text import render_text
 
 Reporter = Callable[[ValidationResult, ReportOptions], str]
@@ -37,11 +37,11 @@ def _whole(reporter: Reporter) -> Stream:
 STREAMS: dict[str, Stream] = {
     "text": _whole(render_text),
     "json": stream_json,
-    "junit": _whole(render_junit),
+    "junit": stream_junit,
     "github": stream_github,
 }
 """Report format name -> the same report in pieces, written as they come: JSON and GitHub
-hold nothing per finding; the text report holds counts and examples per rule; JUnit is
-built whole (its failing testcases carry their findings)."""
+hold nothing per finding; the text report holds counts and examples per rule; JUnit spools
+each rule's findings (to a temporary file past a size) and writes them in rule order."""
 
 __all__ = ("REPORTERS", "STREAMS", "ReportOptions", "Reporter", "Stream", "failed", "summary")
