@@ -119,6 +119,7 @@ class DaskPartitions:
             merge.limits = recipe.limits
             for partial, task in zip(partials, tasks, strict=True):
                 merge.add(partial, task)
+            merge.finish()
         except parallel.Overflow:
             parallel.reset(run, started)
             return False

@@ -377,3 +377,36 @@ def test_workers_do_not_inherit_the_sigterm_handler(export: Path) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert found == [(signal.SIG_DFL, signal.SIG_IGN)]
+
+
+@pytest.mark.parametrize("jobs", ["2", "3"])
+def test_truth_figures_that_depend_on_order(
+    export: Path, tmp_path: Path, small_partitions: list[int], jobs: str
+) -> None:
+    """The truth report's figures that depend on the order of the runs (examples kept up to a
+    limit, the first 100 values outside a vocabulary kept one by one and the rest together,
+    first and latest times) are those of one process when the runs are observed in workers."""
+    odd = copy_export(export, tmp_path / "export")
+    runs = odd / "restore_runs.ndjson"
+    rows = []
+    for number, line in enumerate(runs.read_bytes().splitlines()):
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("results"), dict):
+            continue
+        items = row["results"].get("items")
+        if isinstance(items, dict):
+            for key, outcome in list(items.items())[:2]:
+                if isinstance(outcome, dict):
+                    items[key] = {**outcome, "status": f"odd_{number}_{key}"}
+        rows.append(orjson.dumps(row))
+    runs.write_bytes(b"\n".join(rows) + b"\n")
+    args = ["truth", str(odd), "--format", "json", "--date", "2026-03-01", "--examples", "3"]
+    one = invoke(*args, "--jobs", "1")
+    many = invoke(*args, "--jobs", jobs)
+    assert one.exit_code == 0, one.output
+    assert (one.exit_code, one.output) == (many.exit_code, many.output)
+    assert "(other values)" in one.output
+    assert len(small_partitions) > 20

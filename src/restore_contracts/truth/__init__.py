@@ -37,18 +37,19 @@ def truth_report(
 
     One pass of the validation engine runs the assumed rules (``measure_holds``: their hold
     rates, rows applied and held) and gathers every figure from the rows it reads
-    (:class:`~restore_contracts.truth.collect.InPass`). When restore_runs are checked in
-    other processes (``jobs`` above 1, or ``partitions``), the engine counts the tables whose
-    figures are counts only and a second pass reads what the derivations need as contract
-    models. Without ``measure_holds``, ``hold_rates`` (computed elsewhere, or none) is
-    reported."""
+    (:class:`~restore_contracts.truth.collect.InPass`); with ``jobs`` above 1 the restore
+    runs are observed in the workers and their figures folded in reading order. On another
+    engine (``partitions``, such as Dask) the engine counts the tables whose figures are
+    counts only and a second pass reads what the derivations need as contract models.
+    Without ``measure_holds``, ``hold_rates`` (computed elsewhere, or none) is reported."""
     chosen = policy or assumptions.evidence_policy
     codes = ASSUMED_CODES if measure_holds else ()
-    if jobs == 1 and partitions is None:
+    if partitions is None:
         gather = InPass(source.tables(), assumptions, chosen, examples)
         result = Engine(
             assumptions,
             codes=codes,
+            jobs=jobs,
             count_applicable=codes,
             tally=gather.tallied(),
             observe=gather.observers(),

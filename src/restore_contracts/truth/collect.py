@@ -14,6 +14,7 @@ processes (``--jobs``, Dask), and it is the reference the tests hold the pass to
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -375,8 +376,99 @@ class InPass:
         return {
             "operation_runs": self.operation_run,
             "evidence_snapshots": self.snapshot,
-            "restore_runs": self.run,
+            "restore_runs": RunsObserver(self),
         }
+
+    def partition(self) -> InPass:
+        """A copy that gathers one partition of the restore runs (in a ``--jobs`` worker): it
+        shares what runs are read against (operation runs, snapshots, the deriver) and starts
+        every figure :meth:`run` touches afresh."""
+        part = copy.copy(self)
+        part.derived = Counter()
+        part.shapes = Counter()
+        part.first_linked = None
+        part.legacy_latest = {}
+        figures = part.figures = copy.copy(self.figures)
+        limit = figures.examples_limit
+        figures.derivations = DerivationTally(limit)
+        figures.vocabularies = _LoggedVocabulary(limit)
+        figures.examples = Examples(limit)
+        figures.legacy_counts = Counter()
+        figures.executions = Ratio()
+        figures.executions_by_status = defaultdict(Ratio)
+        return part
+
+    def partition_state(self) -> tuple[Any, ...]:
+        """What a :meth:`partition` copy gathered, for :meth:`merge_partition`."""
+        figures = self.figures
+        vocabularies = figures.vocabularies
+        assert isinstance(vocabularies, _LoggedVocabulary)
+        return (
+            self.derived,
+            self.shapes,
+            self.first_linked,
+            self.legacy_latest,
+            figures.derivations.fallback_examples,
+            vocabularies.sources,
+            vocabularies.bulk,
+            vocabularies.log,
+            figures.examples.ids,
+            figures.legacy_counts,
+            figures.executions,
+            dict(figures.executions_by_status),
+        )
+
+    def merge_partition(self, state: tuple[Any, ...]) -> None:
+        """Fold in a partition's figures as if its runs had been observed here, in order:
+        counts are added, examples and values outside a vocabulary are taken in the order
+        the partition saw them, the first and latest times compared."""
+        (
+            derived,
+            shapes,
+            first_linked,
+            legacy_latest,
+            fallback_examples,
+            sources,
+            bulk,
+            outside,
+            examples,
+            legacy_counts,
+            executions,
+            executions_by_status,
+        ) = state
+        figures = self.figures
+        self.derived.update(derived)
+        self.shapes.update(shapes)
+        if first_linked is not None and (
+            self.first_linked is None or first_linked < self.first_linked
+        ):
+            self.first_linked = first_linked
+        for status, created in legacy_latest.items():
+            latest = self.legacy_latest.get(status)
+            if latest is None or created > latest:
+                self.legacy_latest[status] = created
+        derivations = figures.derivations
+        for table, ids in fallback_examples.items():
+            derivations.fallback_examples.setdefault(table, [])
+            for run_id in ids:
+                derivations._example(table, run_id)
+        vocabularies = figures.vocabularies
+        vocabularies.sources.update(sources)
+        vocabularies.bulk.update(bulk)
+        a = self.assumptions
+        for name, value, row_id in outside:
+            vocabularies.add(name, value, row_id, getattr(a, name))
+        for label, ids in examples.items():
+            figures.examples.ids.setdefault(label, [])
+            for run_id in ids:
+                figures.examples.add(label, run_id)
+        figures.legacy_counts.update(legacy_counts)
+        figures.executions.total += executions.total
+        figures.executions.hits += executions.hits
+        for status, ratio in executions_by_status.items():
+            mine = figures.executions_by_status[status]
+            mine.total += ratio.total
+            mine.hits += ratio.hits
 
     def operation_run(self, row: dict[str, Any]) -> None:
         """Index what the proof derivation reads; count the vocabularies."""
@@ -489,6 +581,45 @@ class InPass:
         return figures
 
 
+class RunsObserver:
+    """:meth:`InPass.run` as a :class:`~restore_contracts.validators.engine.PartitionObserver`:
+    restore runs checked in ``--jobs`` workers are observed there and folded in here."""
+
+    __slots__ = ("gather", "run")
+
+    def __init__(self, gather: InPass) -> None:
+        self.gather = gather
+        self.run = gather.run
+
+    def __call__(self, row: dict[str, Any]) -> None:
+        self.run(row)
+
+    def begin_partition(self) -> RunsObserver:
+        """An observer gathering one partition afresh."""
+        return RunsObserver(self.gather.partition())
+
+    def end_partition(self) -> tuple[Any, ...]:
+        """What this partition's observer gathered."""
+        return self.gather.partition_state()
+
+    def merge_partition(self, state: tuple[Any, ...]) -> None:
+        """Fold a partition's figures in, partitions in reading order."""
+        self.gather.merge_partition(state)
+
+
+@dataclass(slots=True)
+class _LoggedVocabulary(VocabularyTally):
+    """A partition's vocabulary tally: runs wholly inside the vocabularies are counted
+    (:attr:`bulk`), every other value is logged in order for the parent to count, since
+    which values are kept one by one and as examples depends on the order of all runs."""
+
+    log: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    def add(self, name: str, value: Any, row_id: Any, known: tuple[str, ...]) -> None:
+        if value is not None:
+            self.log.append((name, value, row_id))
+
+
 def _month(created: str | None) -> str:
     """The year and month of a canonical timestamp, as ``strftime("%Y-%m")`` writes them
     (which does not pad a year before 1000)."""
@@ -505,6 +636,7 @@ __all__ = (
     "LEGACY",
     "Figures",
     "InPass",
+    "RunsObserver",
     "collect",
     "nullable_columns",
     "take_counts",

@@ -20,7 +20,7 @@ import copy
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from restore_contracts.config import Assumptions, Severity
 from restore_contracts.validators.context import RuleContext
@@ -61,6 +61,26 @@ ProgressCallback = Callable[[str, int], None]
 RowObserver = Callable[[Row], None]
 """Called with every row of a table that counts (read whole, or with only optional columns
 not read, which are absent): the row as the checks see it, not to be changed."""
+
+
+@runtime_checkable
+class PartitionObserver(Protocol):
+    """A :data:`RowObserver` whose figures can be gathered in ``--jobs`` workers: a worker
+    observes a partition's rows with the observer :meth:`begin_partition` gives and hands
+    back its :meth:`end_partition`, which the parent folds in with :meth:`merge_partition` in
+    reading order, so that the figures are those of one process."""
+
+    def __call__(self, row: Row) -> None: ...
+
+    def begin_partition(self) -> PartitionObserver:
+        """A fresh observer for one partition, sharing what the rows are read against."""
+
+    def end_partition(self) -> Any:
+        """What this partition's observer gathered (picklable, for the parent)."""
+
+    def merge_partition(self, state: Any) -> None:
+        """Fold a partition's :meth:`end_partition` in (partitions in reading order)."""
+
 
 PartitionRunner = Callable[["_TableRun", Source], bool]
 """Checks a table's partitions elsewhere and merges them into the table run (see
@@ -155,8 +175,9 @@ class Engine:
         self.assumptions = assumptions
         self.observe: dict[str, RowObserver] = dict(observe or {})
         """Table -> a callable given each row that counts, in the same pass as the checks (the
-        truth report derives its figures from them); an observed restore_runs is read in this
-        process, whatever ``jobs`` and ``partitions``."""
+        truth report derives its figures from them). An observed restore_runs is read in
+        ``jobs`` workers only when its observer is a :class:`PartitionObserver`; otherwise,
+        and always for ``partitions``, in this process."""
         self.partitions = partitions
         """Checks restore_runs as a map over partitions and a merge (another engine, such as
         Dask); it returns False when it cannot, and the table is read here."""
@@ -243,11 +264,15 @@ class Engine:
             for record in source.records(table):
                 run.record(record)
             return run.finish()
-        elsewhere = table == RESTORE_RUNS and run.observer is None
-        if elsewhere and self.partitions is not None:
+        unobserved = table == RESTORE_RUNS and run.observer is None
+        if unobserved and self.partitions is not None:
             if self.partitions(run, source):
                 return run.finish()
-        elif elsewhere and self.jobs > 1:
+        elif (
+            table == RESTORE_RUNS
+            and self.jobs > 1
+            and (run.observer is None or isinstance(run.observer, PartitionObserver))
+        ):
             from restore_contracts.validators import parallel
 
             if parallel.read_in_parallel(run, source, self.jobs):

@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from restore_contracts.errors import InputError
+from restore_contracts.validators.engine import PartitionObserver
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.index import IdSet, as_id, lower_id
 from restore_contracts.validators.readers._common import Limits, Meter, line_batches
 from restore_contracts.validators.readers.ndjson import BLANK, copy_text_check, parse_line
 from restore_contracts.validators.source import Source
 from restore_contracts.validators.tables import RESTORE_RUNS
+from restore_contracts.validators.tally import TableTally
 
 if TYPE_CHECKING:
     from restore_contracts.validators.engine import _TableRun
@@ -104,6 +106,10 @@ class Partial:
     """More unknown column names than a partition counts (the merge cannot be exact)."""
     applicable: dict[str, int]
     """Rows each counted rule applied to (see ``Engine.count_applicable``)."""
+    tally: TableTally | None = None
+    """The partition's truth-report counts (``Engine.tally``), when the table is counted."""
+    observed: Any = None
+    """The partition's state of a :class:`PartitionObserver` (``Engine.observe``)."""
 
 
 def check_partition(run: _TableRun, batch: Batch) -> Partial:
@@ -114,6 +120,11 @@ def check_partition(run: _TableRun, batch: Batch) -> Partial:
     log = KeyLog(findings)
     part.ids = log  # type: ignore[assignment]
     part.max_unknown = PARTITION_UNKNOWN_COLUMNS
+    if run.counted is not None:
+        part.counted = run.counted.fresh()
+    observer = run.observer
+    if isinstance(observer, PartitionObserver):
+        observer = part.observer = observer.begin_partition()
     part.read_lines((batch,), None)
     part.count_cases()
     return Partial(
@@ -124,6 +135,8 @@ def check_partition(run: _TableRun, batch: Batch) -> Partial:
         part.unknown,
         bool(part.unknown_more[0]),
         part.applicable,
+        part.counted,
+        observer.end_partition() if isinstance(observer, PartitionObserver) else None,
     )
 
 
@@ -138,7 +151,8 @@ class Merge:
     run: _TableRun
     limits: Limits | None = None
     """The limits the partitions' lines were read with (to find a repeated key's line)."""
-    positions: list[int] = field(default_factory=list)
+    folded: list[Partial] = field(default_factory=list)
+    """Partials whose truth-report counts and observed state wait for :meth:`finish`."""
 
     def add(self, partial: Partial, task: Task) -> None:
         """Fold one partition in: keys against every earlier partition's, findings in order,
@@ -158,6 +172,8 @@ class Merge:
                 findings.insert(partial.starts[i], duplicate)
         run.findings.extend(findings)
         run.count += partial.rows
+        if partial.tally is not None or partial.observed is not None:
+            self.folded.append(partial)
         applicable = run.applicable
         for code, rows in partial.applicable.items():
             applicable[code] = applicable.get(code, 0) + rows
@@ -173,6 +189,19 @@ class Merge:
             seen[0] += rows
             if first or lower_id(key, seen[1]):
                 seen[1:] = [key, location, line]
+
+    def finish(self) -> None:
+        """Fold in the partitions' truth-report counts and observed state, in reading order:
+        only once every partition is merged, so that a merge given up (and the table read
+        again in one process) has counted nothing twice."""
+        run = self.run
+        observer = run.observer
+        for partial in self.folded:
+            if partial.tally is not None and run.counted is not None:
+                run.counted.merge(partial.tally)
+            if partial.observed is not None and isinstance(observer, PartitionObserver):
+                observer.merge_partition(partial.observed)
+        self.folded.clear()
 
 
 Mark = tuple[int, int, int, dict[str, int]]
@@ -427,6 +456,7 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
             merge.add(result.get(), done)
             if progress is not None:
                 progress(run.table, run.count)
+        merge.finish()
     except (Overflow, NotPlain):
         reset(run, started)
         rewind_meters(files or [])

@@ -30,6 +30,23 @@ class TableTally:
     values_not_read: dict[str, list[Any]] = field(default_factory=dict)
     """Column -> [values not read, where the first one is]."""
 
+    def fresh(self) -> TableTally:
+        """An empty tally of the same table (a partition's)."""
+        return TableTally(self.nullable, self.required)
+
+    def merge(self, other: TableTally) -> None:
+        """Add a later partition's counts (the first value not read stays the earlier one)."""
+        self.unreadable += other.unreadable
+        self.invalid += other.invalid
+        self.partial += other.partial
+        self.non_null.update(other.non_null)
+        seen = self.values_not_read
+        for column, (count, where) in other.values_not_read.items():
+            entry = seen.setdefault(column, [0, None])
+            entry[0] += count
+            if entry[1] is None:
+                entry[1] = where
+
     def whole(self, row: dict[str, Any]) -> None:
         """A row read whole."""
         non_null = self.non_null
