@@ -339,3 +339,26 @@ def test_a_wrong_example_fails(page: str, message: str, tmp_path: Path) -> None:
     with pytest.raises((AssertionError, ValueError, pytest.fail.Exception)) as failed:
         run_page("page.md", blocks(page), tmp_path, "unused")
     assert message in str(failed.value)
+
+
+def _anchors(text: str) -> set[str]:
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces as -."""
+    return {
+        re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        for heading in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_links_between_pages_resolve(page: str) -> None:
+    """Every relative link of a page names a file that exists, and a heading it has."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    outside = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    broken = []
+    for target, anchor in re.findall(r"\]\(([^)#:\s]*)(?:#([^)\s]+))?\)", outside):
+        path = (ROOT / page).parent / target if target else ROOT / page
+        if not path.exists() or (
+            anchor and anchor not in _anchors(path.read_text(encoding="utf-8"))
+        ):
+            broken.append(f"{target}#{anchor}" if anchor else target)
+    assert broken == []
