@@ -3,7 +3,9 @@ byte, in every format; bad values exit 2 with one line."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +223,20 @@ def test_hostile_lines_read_as_one_process_reads_them(export: Path, tmp_path: Pa
     assert [f["code"] for f in found if f["line"] == 4 and f["table"] == "restore_runs"] == [
         "RR022"
     ]
+
+
+def _raise_on_sigterm(signum: int, _frame: Any) -> None:
+    raise RuntimeError(signum)
+
+
+def test_workers_end_quietly_when_the_pool_terminates_them() -> None:
+    """A worker does not keep the parent's SIGTERM handler (the CLI's raises), so the pool's
+    SIGTERM at the end of a read ends it without a traceback on stderr."""
+    previous = signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1, initializer=parallel._start_worker, initargs=(None,)) as pool:
+            handler = pool.apply(signal.getsignal, (signal.SIGTERM,))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert handler == signal.SIG_DFL

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 from array import array
 from collections import deque
 from collections.abc import Iterator
@@ -322,6 +323,10 @@ _WORKER: list[Any] = []
 
 
 def _start_worker(run: _TableRun) -> None:
+    """Keep the run, and leave SIGTERM to its default action: the pool ends its workers with
+    SIGTERM once the table is read, and the CLI's handler, inherited by fork, would raise in
+    an idle worker and print a traceback beside a finished report."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER[:] = [run]
 
 
