@@ -555,7 +555,7 @@ level (or, equally, under this table)."""
 
 
 def _documented_keys(loc: tuple[Any, ...]) -> list[str] | None:
-    """The keys the model at ``loc`` takes (all of them documented in README "Configuration"),
+    """The keys the model at ``loc`` takes (all of them documented in docs/configuration.md),
     or None where the keys are free (a mapping's own keys)."""
     model: Any = Assumptions
     for part in loc:

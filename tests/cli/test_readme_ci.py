@@ -1,4 +1,4 @@
-"""The pre-commit and CI configurations in README.md parse and name real commands and options."""
+"""The pre-commit and CI configurations in docs/ci.md parse and name real commands and options."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ YAML_BLOCK = re.compile(r"```yaml\n(# (\S+)\n.*?)```", re.DOTALL)
 
 
 def _blocks() -> dict[str, Any]:
-    """README's YAML blocks, parsed, by the file name their first comment line gives."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """docs/ci.md's YAML blocks, parsed, by the file name their first comment line gives."""
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
     return {match[2]: yaml.safe_load(match[1]) for match in YAML_BLOCK.finditer(text)}
 
 
@@ -49,8 +49,8 @@ def _invocations(document: Any) -> list[list[str]]:
     ]
 
 
-def test_readme_has_the_three_configurations() -> None:
-    """README shows a pre-commit configuration, a GitHub Actions workflow and a GitLab CI file."""
+def test_ci_page_has_the_three_configurations() -> None:
+    """docs/ci.md shows a pre-commit configuration, a GitHub Actions workflow and a GitLab CI file."""
     assert sorted(_blocks()) == [
         ".github/workflows/restore-contracts.yml",
         ".gitlab-ci.yml",

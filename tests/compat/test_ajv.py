@@ -297,22 +297,22 @@ class TestAjvAgrees:
         assert (seen & UNSEEN.keys(), sorted(seen | UNSEEN.keys())) == (set(), sorted(MUTATIONS))
 
 
-def readme_js_example() -> tuple[str, str]:
-    """The README's ajv example and the output it shows (the ```text block after it)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```js\n", readme.index("## JSON Schemas")) + len("```js\n")
-    end = readme.index("```\n", start)
-    shown = readme.index("```text\n", end) + len("```text\n")
-    return readme[start:end], readme[shown : readme.index("```\n", shown)]
+def page_js_example() -> tuple[str, str]:
+    """docs/contracts.md's ajv example and the output it shows (the ```text block after it)."""
+    page = (ROOT / "docs" / "contracts.md").read_text(encoding="utf-8")
+    start = page.index("```js\n", page.index("## JSON Schemas")) + len("```js\n")
+    end = page.index("```\n", start)
+    shown = page.index("```text\n", end) + len("```text\n")
+    return page[start:end], page[shown : page.index("```\n", shown)]
 
 
-class TestReadmeExample:
-    """The README's JavaScript example runs as shown."""
+class TestPageExample:
+    """The JavaScript example of docs/contracts.md runs as shown."""
 
-    def test_example_prints_what_readme_shows(self, tmp_path: Path) -> None:
-        """Run from the repository root with the pinned ajv, it prints the README's output."""
+    def test_example_prints_what_the_page_shows(self, tmp_path: Path) -> None:
+        """Run from the repository root with the pinned ajv, it prints the output the page shows."""
         require_ajv()
-        code, shown = readme_js_example()
+        code, shown = page_js_example()
         (tmp_path / "node_modules").symlink_to(JS / "node_modules")
         (tmp_path / "example.mjs").write_text(code, encoding="utf-8")
         done = subprocess.run(

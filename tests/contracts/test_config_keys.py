@@ -54,7 +54,7 @@ def test_a_misspelt_key_gets_the_nearest_documented_one(tmp_path: Path) -> None:
 
 
 def test_an_unknown_key_lists_only_documented_keys(tmp_path: Path) -> None:
-    """With no near miss, the keys are listed, and README's Configuration documents each one."""
+    """With no near miss, the keys are listed, and docs/configuration.md documents each one."""
     path = tmp_path / "restore-contracts.toml"
     path.write_text("zzz = 1\n", encoding="utf-8")
     message = _error(path)
@@ -62,12 +62,10 @@ def test_an_unknown_key_lists_only_documented_keys(tmp_path: Path) -> None:
     assert message.startswith(prefix)
     listed = message.removeprefix(prefix).split(", ")
     assert listed == sorted(Assumptions.model_fields)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    configuration = readme.split("## Configuration\n", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\[?([a-z_]+) = ", configuration, flags=re.MULTILINE))
-    documented |= set(re.findall(r"\[tool\.restore-contracts\.([a-z_]+)\]", readme))
-    documented |= set(re.findall(r"^([a-z_]+) = ", readme, flags=re.MULTILINE))
-    documented |= set(re.findall(r"^\[([a-z_]+)\]$", readme, flags=re.MULTILINE))
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\[?([a-z_]+) = ", page, flags=re.MULTILINE))
+    documented |= set(re.findall(r"\[tool\.restore-contracts\.([a-z_]+)\]", page))
+    documented |= set(re.findall(r"^\[([a-z_]+)\]$", page, flags=re.MULTILINE))
     assert [key for key in listed if key not in documented] == []
 
 

@@ -1,6 +1,6 @@
 <?php
 /**
- * Just enough of Laravel and PHPUnit to run the README's seeder and PHPUnit test with plain
+ * Just enough of Laravel and PHPUnit to run the seeder and PHPUnit test of docs/php.md with plain
  * php-cli, no composer: the classes they name, behaving as the real ones do where it matters.
  *
  * - DB::table($t)->insert($rows) as Illuminate\Database\Query\Builder::insert does it: each
@@ -9,7 +9,7 @@
  *   (booleans as 0/1) and bound as Connection::bindValues does (int as PARAM_INT, anything
  *   else as PARAM_STR, so an array is refused by PDO like in Laravel). Rows whose columns
  *   differ from the first row's are refused here (Laravel would misalign their values).
- * - PHPUnit's TestCase assertions used by the README, and the DataProvider attribute.
+ * - PHPUnit's TestCase assertions used by docs/php.md, and the DataProvider attribute.
  *
  *   php laravel_shim.php seed DATABASE.sqlite SEEDER.php CLASS BASE_PATH
  *   php laravel_shim.php test TEST.php CLASS     prints {"tests": n, "assertions": n}

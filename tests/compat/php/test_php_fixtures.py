@@ -1,7 +1,7 @@
 """``generate --format php`` read by real PHP: every file loads and says what the JSON says.
 
 All files of a run go through one php process (load_fixtures.php); the
-README's seeder and PHPUnit test run with plain php-cli over
+seeder and PHPUnit test of docs/php.md run with plain php-cli over
 laravel_shim.php, the seeder filling a SQLite database the toolkit then
 validates.
 """
@@ -26,7 +26,7 @@ from tests.compat.php.laravel import canonical_findings, validated
 HERE = Path(__file__).parent
 LOADER = HERE / "load_fixtures.php"
 SHIM = HERE / "laravel_shim.php"
-README = HERE.parents[2] / "README.md"
+PAGE = HERE.parents[2] / "docs" / "php.md"
 
 HOSTILE = [
     "it's", 'say "hi"', "back\\slash", "trailing\\", "\\'", "\\\\'", "$var", "{$x}", "${x}",
@@ -171,22 +171,22 @@ class TestPhpLoadsWhatTheJsonSays:
         assert typed(loaded) == typed(documents)
 
 
-def readme_snippet(first_comment: str) -> str:
-    """The README's ```php block whose second line is ``first_comment``."""
-    blocks = re.findall(r"```php\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+def page_snippet(first_comment: str) -> str:
+    """The ```php block of docs/php.md whose second line is ``first_comment``."""
+    blocks = re.findall(r"```php\n(.*?)```", PAGE.read_text(encoding="utf-8"), flags=re.S)
     [block] = [b for b in blocks if b.split("\n")[1] == first_comment]
     return str(block)
 
 
 class TestReadmeSnippets:
     def test_seeder_fills_a_database_that_validates_clean(self, php: str, tmp_path: Path) -> None:
-        """The README seeder inserts the coverage files through DB::table()->insert (PDO prepared
+        """The seeder of docs/php.md inserts the coverage files through DB::table()->insert (PDO prepared
         statements, SQLite); validate finds exactly what it finds in the generators' own rows."""
         worlds = [*build_coverage(1), build_scenario("unicode_display_names", 1)]
         fixtures = tmp_path / "app" / "tests" / "fixtures" / "restore-runs"
         write_worlds(worlds, "php", fixtures)
         seeder = tmp_path / "RestoreRunFixturesSeeder.php"
-        seeder.write_text(readme_snippet("// database/seeders/RestoreRunFixturesSeeder.php"))
+        seeder.write_text(page_snippet("// database/seeders/RestoreRunFixturesSeeder.php"))
         database = tmp_path / "app.sqlite"
         url = f"sqlite:///{database}"
         init = CliRunner().invoke(cli, ["db", "init", url])
@@ -198,12 +198,12 @@ class TestReadmeSnippets:
         assert {finding[1] for finding in expected} == {"info"}
 
     def test_phpunit_test_passes_on_every_world(self, php: str, tmp_path: Path) -> None:
-        """The README PHPUnit test runs one data set per coverage world, each assertion passing."""
+        """The PHPUnit test of docs/php.md runs one data set per coverage world, each assertion passing."""
         worlds = list(build_coverage(1))
         write_worlds(worlds, "php", tmp_path / "tests" / "fixtures" / "restore-runs")
         test = tmp_path / "tests" / "Unit" / "RestoreRunFixturesTest.php"
         test.parent.mkdir()
-        test.write_text(readme_snippet("// tests/Unit/RestoreRunFixturesTest.php"))
+        test.write_text(page_snippet("// tests/Unit/RestoreRunFixturesTest.php"))
         output = run_php(php, str(SHIM), "test", str(test), "RestoreRunFixturesTest")
         runs = sum(len(world.rows("restore_runs")) for world in worlds)
         assert orjson.loads(output) == {"tests": len(worlds), "assertions": 2 * runs}
@@ -215,7 +215,7 @@ class TestReadmeSnippets:
         write_worlds([world], "php", tmp_path / "tests" / "fixtures" / "restore-runs")
         test = tmp_path / "tests" / "Unit" / "RestoreRunFixturesTest.php"
         test.parent.mkdir()
-        test.write_text(readme_snippet("// tests/Unit/RestoreRunFixturesTest.php"))
+        test.write_text(page_snippet("// tests/Unit/RestoreRunFixturesTest.php"))
         done = subprocess.run(
             [php, str(SHIM), "test", str(test), "RestoreRunFixturesTest"],
             capture_output=True,
