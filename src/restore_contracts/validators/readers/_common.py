@@ -9,7 +9,7 @@ before a decoder recurses into a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -218,7 +218,7 @@ def too_deep(text: bytes, limit: int) -> bool:
     return b"[]" in shape
 
 
-def deep_field(record: str, values: list[str | None], limit: int) -> bool:
+def deep_field(record: str, values: Sequence[str | None], limit: int) -> bool:
     """Whether a CSV/TSV record has a value (JSON column text) nesting deeper than ``limit``;
     a record with few brackets in all is passed at once."""
     if record.count("[") + record.count("{") <= limit:
@@ -226,9 +226,34 @@ def deep_field(record: str, values: list[str | None], limit: int) -> bool:
     return any(
         value is not None
         and value.count("[") + value.count("{") > limit
-        and too_deep(value.encode("utf-8", "replace"), limit)
+        and _deep_text(value, limit)
         for value in values
     )
+
+
+_SHAPE = bytes(sorted(set(range(256)) - set(b'[]{}"')))
+"""Every byte but brackets and quotes (deleted to leave a text's shape)."""
+
+
+def _deep_text(value: str, limit: int) -> bool:
+    """``too_deep(value.encode("utf-8", "replace"), limit)`` for a value with more opening
+    brackets than ``limit``, without a regular expression over the value when it holds no
+    backslash: its strings are then the spans between pairs of quotes, as ``_STRINGS``
+    finds them, and the brackets outside them are its structure."""
+    text = value.encode("utf-8", "replace")
+    shape = text.translate(None, _SHAPE)
+    if b"\\" in text or shape.count(b'"') & 1:
+        return too_deep(text, limit)
+    bare = b"".join(shape.split(b'"')[::2])
+    if _openers(shape) - _openers(bare) > limit:
+        return too_deep(text, limit)  # strings that may hold JSON text of their own
+    shape = bare.translate(_SQUARE)
+    for _ in range(limit):
+        shorter = shape.replace(b"[]", b"")
+        if len(shorter) == len(shape):
+            return False
+        shape = shorter
+    return b"[]" in shape
 
 
 def format_of(path: Path) -> str | None:
