@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -118,6 +118,20 @@ def line_batches(
     without being held and stands as a :class:`Unreadable`; a line running
     past :attr:`Limits.give_up_bytes` ends the input.
     """
+    return _batches(handle, meter, limits, cr=cr, whole=False)
+
+
+def lf_chunks(handle: BinaryIO, meter: Meter, limits: Limits) -> Iterator[bytes | list[bytes]]:
+    """The batches of ``line_batches(..., cr=False)``, except that a batch no longer than
+    the line size limit (no line of it can be too large) comes whole, as the bytes of its
+    lines (each ending at LF), without a bytes object per line."""
+    return _batches(handle, meter, limits, cr=False, whole=True)
+
+
+def _batches(
+    handle: BinaryIO, meter: Meter, limits: Limits, *, cr: bool, whole: bool
+) -> Iterator[Any]:
+    """:func:`line_batches`, and with ``whole`` :func:`lf_chunks`."""
     carry = b""
     skipped = 0
     limit = limits.max_line_bytes
@@ -139,6 +153,12 @@ def line_batches(
             skipped = 0
             chunk = chunk[end:]
         data = carry + chunk if carry else chunk
+        if whole and len(data) <= limit:  # every line of it fits: the same lines, joined
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+            continue
         lines = data.splitlines(True) if cr else _split_lf(data)
         carry = b""
         if lines and not lines[-1].endswith(b"\n"):
@@ -294,6 +314,7 @@ __all__ = (
     "deep_field",
     "endless",
     "format_of",
+    "lf_chunks",
     "line_batches",
     "line_problem",
     "nested_too_deep",

@@ -28,8 +28,9 @@ from restore_contracts.validators.readers._common import (
     Limits,
     Meter,
     Unreadable,
+    _split_lf,
     deep_field,
-    line_batches,
+    lf_chunks,
     nested_too_deep,
     problem,
 )
@@ -80,70 +81,85 @@ def _records(
 ) -> Iterator[tuple[int, str | list[str] | None, str, str]]:
     """(first line, record text or None, problem code, why) per record.
 
-    Lines that are each a whole record (UTF-8, no CR or backslash before their
-    LF, read while no record is open) come as a run instead: (first line, their
-    texts, "", ""), most of a chunk at a time.
+    Lines that are each a whole record (UTF-8, no escaped line end, read while
+    no record is open) come as a run instead: (first line, their texts, "", ""),
+    most of a chunk at a time.
     """
     pending: list[bytes] = []
     start = 0
     size = 0
     number = 0
-    for batch in line_batches(handle, meter, limits, cr=False):
-        tried = False
-        for position, raw in enumerate(batch):
-            if number and not pending and not tried:
-                tried = True  # once a batch: at its start, or after the file's first line
-                run = _run(batch[position:])
+
+    def step(raw: bytes) -> Iterator[tuple[int, str | None, str, str]]:
+        """The record a line ends, if it ends one (the open record kept between lines)."""
+        nonlocal pending, start, size, number
+        number += 1
+        if type(raw) is Unreadable:
+            if pending:
+                yield start, None, TRUNCATED, "an escaped line end runs into a line too large"
+                pending, size = [], 0
+            yield number, None, raw.problem.code, raw.problem.message
+            return
+        if not pending:
+            start = number
+        pending.append(raw)
+        size += len(raw)
+        if raw.endswith(b"\n") and _escaped_end(raw) and size <= limits.max_line_bytes:
+            return
+        yield _record(start, pending)
+        pending, size = [], 0
+
+    for chunk in lf_chunks(handle, meter, limits):
+        if isinstance(chunk, list):  # a line too large among them: line by line
+            if number and not pending and Unreadable not in set(map(type, chunk)):
+                run = _run(b"".join(chunk))
                 if run is not None:
                     yield number + 1, run, "", ""
                     number += len(run)
-                    break
-            number += 1
-            if type(raw) is Unreadable:
-                if pending:
-                    yield start, None, TRUNCATED, "an escaped line end runs into a line too large"
-                    pending, size = [], 0
-                yield number, None, raw.problem.code, raw.problem.message
+                    continue
+            for raw in chunk:
+                yield from step(raw)
+            continue
+        data = chunk
+        if not number:  # the file's first line (the header) is read alone
+            end = data.find(b"\n") + 1
+            yield from step(data[:end])
+            data = data[end:]
+        if data and not pending:
+            run = _run(data)
+            if run is not None:
+                yield number + 1, run, "", ""
+                number += len(run)
                 continue
-            if not pending:
-                start = number
-            pending.append(raw)
-            size += len(raw)
-            if raw.endswith(b"\n") and _escaped_end(raw) and size <= limits.max_line_bytes:
-                continue
-            yield _record(start, pending)
-            pending, size = [], 0
+        for raw in _split_lf(data):
+            yield from step(raw)
     if pending:
         yield start, None, TRUNCATED, "the file ends after an escaped line end"
 
 
-def _run(batch: list[bytes]) -> list[str] | None:
-    """The records of a batch of lines, when each line is one (as :func:`_record` gives
-    them: the LF and a CR before it dropped); None when a line is not read, is not UTF-8,
-    or ends in an escape."""
-    if Unreadable in set(map(type, batch)):
-        return None
-    data = b"".join(batch)
-    if b"\\" in data:  # (a byte is found much faster than two)
-        for run in _ESCAPES(data):
-            if (len(run) - (2 if run.endswith(b"\r\n") else 1)) % 2:
-                return None  # an odd number of backslashes before a LF (or a CR before it)
+def _run(data: bytes) -> list[str] | None:
+    """The records of lines, when each line is one (as :func:`_record` gives them: the LF
+    and a CR before it dropped); None when a line is not UTF-8 or ends in an escape."""
     try:
         texts = data.decode("utf-8").split("\n")
     except UnicodeDecodeError:
         return None
     if data.endswith(b"\n"):
         texts.pop()
-        if b"\r" in data:
-            texts = list(map(str.removesuffix, texts, _CR))
-    elif b"\r" in data:
-        texts[:-1] = map(str.removesuffix, texts[:-1], _CR)  # the last line has no LF
+        ended = len(texts)
+    else:
+        ended = len(texts) - 1  # the last line has no LF: nothing of its end is dropped
+    if b"\\" in data:
+        for index in compress(range(ended), map(str.endswith, texts, _ESCAPED_ENDS)):
+            body = texts[index].removesuffix("\r")
+            if (len(body) - len(body.rstrip("\\"))) % 2:
+                return None  # an escaped LF goes on; an escaped CR is kept (see _record)
+    if b"\r" in data:
+        texts[:ended] = map(str.removesuffix, texts[:ended], _CR)
     return texts
 
 
-_ESCAPES = re.compile(rb"\\+\r?\n").findall
-"""Backslashes before a line end: before its LF, or before a CR before it (an escaped LF goes
-on to the next line; an escaped CR is kept, see _record)."""
+_ESCAPED_ENDS = repeat(("\\", "\\\r"))
 _CR = repeat("\r")
 
 
@@ -273,8 +289,11 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
     """A run of records (lines from ``first`` on) as one :class:`Block`, when each fits the
     header and none nests too deep (what :func:`_item` makes a mapping of); else None.
 
-    Records without a backslash are split at their tabs together, ``NULL`` made
-    None a column at a time; the others by :func:`split_fields`, one by one.
+    When every record holds one tab fewer than the header has columns, the
+    records are split at their tabs together (a column is then every width-th
+    value) and ``NULL`` is made None a column at a time; a record with a
+    backslash is split by :func:`split_fields` on its own (an escaped tab is
+    text, ``\\N`` NULL) and put in its place.
     """
     width = len(header)
     lines = range(first, first + len(texts))
@@ -284,24 +303,32 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
         texts = [text for _, text in kept]
     if not texts:
         return Block(header, [], [])
-    escaped = list(compress(count(), map(str.__contains__, texts, _BACKSLASH)))
-    tabs = set(map(str.count, texts, _TAB))
-    if not escaped and tabs != {width - 1}:
+    escaped = {
+        index: split_fields(texts[index])
+        for index in compress(count(), map(str.__contains__, texts, _BACKSLASH))
+    }
+    if any(len(values) != width for values in escaped.values()):
         return None
-    rows: list[list[str | None]] = list(map(str.split, texts, _TAB))  # type: ignore[arg-type]
-    if escaped:
-        for index in escaped:
-            rows[index] = split_fields(texts[index])
+    if set(map(str.count, texts, _TAB)) == {width - 1}:
+        flat = "\t".join(texts).split("\t")
+        raw: list[Sequence[str | None]] = [flat[i::width] for i in range(width)]
+    elif escaped:  # a record with an escaped tab: split one by one, the others at their tabs
+        rows = [
+            escaped[index] if index in escaped else text.split("\t")
+            for index, text in enumerate(texts)
+        ]
         if set(map(len, rows)) != {width}:
             return None
+        raw = list(zip(*rows, strict=True))
+    else:
+        return None
     columns: list[Sequence[str | None]] = [
-        list(map(_NULL.get, values, values)) if "NULL" in values else values
-        for values in zip(*rows, strict=True)
+        list(map(_NULL.get, values, values)) if "NULL" in values else values for values in raw
     ]
     if escaped:
         columns = [values if type(values) is list else list(values) for values in columns]
-        for index in escaped:
-            for values, value in zip(columns, rows[index], strict=True):
+        for index, fields in escaped.items():
+            for values, value in zip(columns, fields, strict=True):
                 values[index] = value  # type: ignore[index]
     depth = limits.max_depth
     brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
