@@ -31,6 +31,7 @@ from restore_contracts.validators.fastpath import fast_converter
 from restore_contracts.validators.findings import Finding
 from restore_contracts.validators.readers import _common, csvcopy, tsv
 from restore_contracts.validators.readers.csvcopy import Block
+from restore_contracts.validators.textrows import text_block_converter, text_converter
 
 from .test_text_rows import (
     _as_text,
@@ -321,3 +322,61 @@ class TestSameRows:
         text = b"".join(p.read_bytes() for p in (same_rows["csv"]).rglob("*.csv"))
         for value in ('"say ""hi"""', '"line\nend"', '"a,""b"",c"', "a\\b"):
             assert value.encode() in text
+
+
+def _edited(text: str, rng: random.Random) -> str:
+    """Text with a few characters inserted, removed or replaced (JSON's own among them)."""
+    pieces = list(text)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(pieces) + 1)
+        choice = rng.random()
+        new = rng.choice('"{}[],:0123456789.eE+-\\utnfl a\x01\ud800é')
+        if choice < 0.4 or not pieces:
+            pieces.insert(at, new)
+        elif choice < 0.7:
+            del pieces[min(at, len(pieces) - 1)]
+        else:
+            pieces[min(at, len(pieces) - 1)] = new
+    return "".join(pieces)
+
+
+class TestBlockConverter:
+    @pytest.mark.parametrize(
+        "table",
+        ["restore_runs", "operation_runs", "backup_items", "backup_sets", "evidence_snapshots"],
+    )
+    def test_converts_each_row_as_the_row_converter(self, table: str) -> None:
+        """Rows of text with every column, JSON columns edited at random (broken JSON, JSON
+        of another shape, integers out of range, lone surrogates): the block converter's
+        row, or refusal, is the row converter's for each (which the record path trusts)."""
+        rng = random.Random(3)
+        rows = [row for world in worlds_and_mutations() for row in world.tables.get(table, ())]
+        columns = table_columns(table)
+        texts = [{c: _as_text(row.get(c)) for c in columns} for row in rows]
+        edited = []
+        for _ in range(30):
+            for text in texts:
+                copy = dict(text)
+                for column in columns:
+                    value = copy[column]
+                    if value is not None and rng.random() < 0.04:
+                        copy[column] = _edited(value, rng)
+                edited.append(copy)
+        block = text_block_converter(table)
+        single = text_converter(table)
+        assert block is not None
+        assert single is not None
+        got = block(columns, [[row[c] for row in edited] for c in columns])
+        expected = [_converted(single, row) for row in edited]
+        assert got == expected
+        refused = sum(row is None for row in got)
+        assert len(got) // 10 < refused < len(got) - len(got) // 10
+
+
+def _converted(convert: Callable[[dict[str, Any]], Any], row: dict[str, Any]) -> Any:
+    """The row converter's row, None also where it cannot encode a value (as the engine
+    reads it, see ``_TableRun._convert``)."""
+    try:
+        return convert(row)
+    except UnicodeError:
+        return None

@@ -753,12 +753,12 @@ def fast_block_converter(
         tuples = list(zip(*known, strict=True))
         try:
             structs: list[Any] = convert(tuples, GenericAlias(list, (kind,)))
-        except (msgspec.ValidationError, RecursionError):
-            structs = []
+        except (msgspec.ValidationError, RecursionError, UnicodeError):
+            structs = []  # a row does not convert (a lone surrogate cannot be encoded)
             for values in tuples:
                 try:
                     structs.append(convert(values, kind))
-                except (msgspec.ValidationError, RecursionError):
+                except (msgspec.ValidationError, RecursionError, UnicodeError):
                     structs.append(None)
         rows: list[dict[str, Any] | None] = []
         append = rows.append
