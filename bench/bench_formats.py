@@ -10,8 +10,9 @@ ratio is its rate over the NDJSON rate of the same round (rows are the same,
 so the inverse ratio of the wall times); the median over the rounds is printed
 beside the target (issue 12: CSV and TSV at least 0.8, each database at least
 0.5), with the same ratio of this process's CPU time (less disturbed by other
-work on a shared machine) and the load average. Findings must be the NDJSON's (file and line apart); the script exits 1
-when they are not or when a target is missed.
+work on a shared machine) and the load average. Findings must be the NDJSON's
+(file and line apart); the script exits 1 when they are not or when a target is
+missed.
 
     .venv/bin/python bench/bench_formats.py                    # 2,000 worlds, everything
     .venv/bin/python bench/bench_formats.py --backends sqlite  # files and SQLite only
