@@ -121,17 +121,20 @@ def line_batches(
     return _batches(handle, meter, limits, cr=cr, whole=False)
 
 
-def lf_chunks(handle: BinaryIO, meter: Meter, limits: Limits) -> Iterator[bytes | list[bytes]]:
-    """The batches of ``line_batches(..., cr=False)``, except that a batch no longer than
-    the line size limit (no line of it can be too large) comes whole, as the bytes of its
-    lines (each ending at LF), without a bytes object per line."""
-    return _batches(handle, meter, limits, cr=False, whole=True)
+def line_chunks(
+    handle: BinaryIO, meter: Meter, limits: Limits, *, cr: bool = True
+) -> Iterator[bytes | list[bytes]]:
+    """The batches of :func:`line_batches`, except that the lines up to the last LF of a
+    chunk no longer than the line size limit (no line of it can be too large) come whole,
+    as their bytes, without a bytes object per line (with ``cr``, a lone CR among them
+    still ends a line)."""
+    return _batches(handle, meter, limits, cr=cr, whole=True)
 
 
 def _batches(
     handle: BinaryIO, meter: Meter, limits: Limits, *, cr: bool, whole: bool
 ) -> Iterator[Any]:
-    """:func:`line_batches`, and with ``whole`` :func:`lf_chunks`."""
+    """:func:`line_batches`, and with ``whole`` :func:`line_chunks`."""
     carry = b""
     skipped = 0
     limit = limits.max_line_bytes
@@ -314,8 +317,8 @@ __all__ = (
     "deep_field",
     "endless",
     "format_of",
-    "lf_chunks",
     "line_batches",
+    "line_chunks",
     "line_problem",
     "nested_too_deep",
     "problem",

@@ -24,7 +24,7 @@ from restore_contracts.validators.readers._common import (
     Meter,
     Unreadable,
     deep_field,
-    line_batches,
+    line_chunks,
     nested_too_deep,
     problem,
 )
@@ -180,26 +180,30 @@ def _records_text(
         yield _record(pending)
         pending, raws, size, inside = [], [], 0, False
 
-    for batch in line_batches(handle, meter, limits):
-        decoded = _whole_lines(batch)
-        odd = decoded[1] if decoded is not None else None
+    for chunk in line_chunks(handle, meter, limits):
+        batch, texts, odd = _lines(chunk)
         position = 0
-        while position < len(batch):
+        lines = len(texts) if texts is not None else len(batch)
+        while position < lines:
             if odd is not None and not pending and not again and number + position > 0:
                 try:
                     end = odd.index(1, position)
                 except ValueError:
-                    end = len(batch)
+                    end = lines
                 if end > position:
-                    texts = decoded[0][position:end]  # type: ignore[index]
-                    yield number + position + 1, list(map(str.rstrip, texts, _ENDS)), "", ""
+                    run = texts[position:end]  # type: ignore[index]
+                    if batch:  # line ends still on (no CR in a chunk read whole)
+                        run = list(map(str.rstrip, run, _ENDS))
+                    yield number + position + 1, run, "", ""
                     position = end
                     continue
-            yield from step(number + position + 1, batch[position])
+            # (a line read whole: its bytes again, which were UTF-8 before their LF)
+            raw = batch[position] if batch else texts[position].encode() + b"\n"  # type: ignore[index]
+            yield from step(number + position + 1, raw)
             position += 1
             while again:
                 yield from step(*again.popleft())
-        number += len(batch)
+        number += lines
     if pending:
         yield pending[0][0], None, TRUNCATED, "the file ends inside a quoted field"
         for line in pending[1:]:
@@ -207,6 +211,26 @@ def _records_text(
 
 
 _ENDS = repeat("\r\n")
+
+
+def _lines(chunk: bytes | list[bytes]) -> tuple[list[bytes], list[str] | None, list[int] | None]:
+    """A chunk's lines: as bytes (empty when not needed), as text, and 1 for each with an
+    odd number of quotes, else 0 (both None when a line is not read or not UTF-8: line by
+    line). Lines read whole without a CR are decoded at once and split at their LFs."""
+    if isinstance(chunk, bytes):
+        if b"\r" not in chunk:
+            try:
+                texts = chunk.decode("utf-8").split("\n")
+            except UnicodeDecodeError:
+                pass
+            else:
+                texts.pop()  # (a chunk read whole ends at a LF)
+                return [], texts, list(map(and_, map(str.count, texts, _QUOTE), _ONE))
+        chunk = chunk.splitlines(True)
+    decoded = _whole_lines(chunk)
+    if decoded is None:
+        return chunk, None, None
+    return chunk, decoded[0], decoded[1]
 
 
 def _whole_lines(batch: list[bytes]) -> tuple[list[str], list[int]] | None:

@@ -30,7 +30,7 @@ from restore_contracts.validators.readers._common import (
     Unreadable,
     _split_lf,
     deep_field,
-    lf_chunks,
+    line_chunks,
     nested_too_deep,
     problem,
 )
@@ -109,7 +109,7 @@ def _records(
         yield _record(start, pending)
         pending, size = [], 0
 
-    for chunk in lf_chunks(handle, meter, limits):
+    for chunk in line_chunks(handle, meter, limits, cr=False):
         if isinstance(chunk, list):  # a line too large among them: line by line
             if number and not pending and Unreadable not in set(map(type, chunk)):
                 run = _run(b"".join(chunk))
