@@ -167,6 +167,8 @@ def _write(worlds: list[World], root: Path, fmt: str, seed: int) -> None:
             columns += sorted({k for row in rows for k in row} - set(columns))
             if rng.random() < 0.3:
                 columns.append("tenant_note")
+            if rng.random() < 0.15:  # a column missing from the export (required or not)
+                columns.remove(rng.choice(columns))
             lines = [separator.join(columns).encode()]
             if rng.random() < 0.5:  # half the files with hostile values only
                 lines += [record(row, columns, rng).encode() for row in rows]

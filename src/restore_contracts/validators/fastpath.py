@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, tzinfo
 from types import GenericAlias
-from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict, get_args
 
 import msgspec
 import orjson
@@ -691,7 +691,7 @@ def typed_json_decoders(table: str, columns: Iterable[str]) -> dict[str, Callabl
     return {
         f.name: msgspec.json.Decoder(f.type).decode
         for f in msgspec.structs.fields(_converter_type(row_type))
-        if f.name in wanted
+        if f.name in wanted and type(None) in get_args(f.type)  # NULL stays None, as before
     }
 
 

@@ -229,6 +229,8 @@ def text_block_converter(table: str, zone: tzinfo = UTC) -> TextBlock | None:
     and a row with a value no conversion reads is refused, as the row converter
     refuses it. The rest is :func:`fast_block_converter`'s.
     """
+    if table not in ROW_MODELS:
+        return None
     conversions = dict(text_columns(ROW_MODELS[table]))
     typed = typed_json_decoders(table, [n for n, parse in conversions.items() if parse is _json])
     fast = fast_block_converter(table, zone, frozenset(typed))
