@@ -27,6 +27,7 @@ from restore_contracts.validators.context import RuleContext
 from restore_contracts.validators.fastpath import LENIENT_TABLES, fast_decoder
 from restore_contracts.validators.findings import Finding, Hit, pointer, show
 from restore_contracts.validators.index import Indexes, as_id, lower_id
+from restore_contracts.validators.readers.csvcopy import Block
 from restore_contracts.validators.readers.ndjson import BLANK as _BLANK
 from restore_contracts.validators.readers.ndjson import parse_line
 from restore_contracts.validators.rowread import Problem, RowReader
@@ -50,7 +51,7 @@ from restore_contracts.validators.tables import (
     ROW_MODELS,
 )
 from restore_contracts.validators.tally import TableTally
-from restore_contracts.validators.textrows import text_converter
+from restore_contracts.validators.textrows import text_block_converter, text_converter
 
 Row = dict[str, Any]
 Findings = list[Finding] | FindingLog
@@ -295,6 +296,9 @@ class Engine:
         count = 0
         for location, batch in batches:
             for line, raw in batch:
+                if type(raw) is Block:
+                    count += run.block(raw, location)
+                    continue
                 count += 1
                 if type(raw) is not dict:
                     run.record(raw, counted=True)
@@ -378,6 +382,7 @@ class _TableRun:
                 for dry in (False, True)
             }
         self.convert = text_converter(table, ctx.zone)
+        self.convert_block = text_block_converter(table, ctx.zone)
         self.decode = fast_decoder(table, ctx.zone)
         self.max_unknown = MAX_UNKNOWN_COLUMNS
         """Unknown column names counted one by one (a partition counts more, see parallel)."""
@@ -451,6 +456,23 @@ class _TableRun:
                 self.emit(code, hits, key, location, line)
         if first and self.table != RESTORE_RUNS:
             self.index(key, row, _ALL_READ, location, line)
+
+    def block(self, block: Block, location: str) -> int:
+        """A block of text rows (CSV, TSV): converted together, each then checked as a row
+        of a row batch is (canonical, or the record path with its text); the rows read."""
+        assert self.convert_block is not None
+        table = self.table
+        canonical = self.canonical_row
+        header = block.header
+        columns = block.columns
+        rows = self.convert_block(header, columns)
+        for index, (line, row) in enumerate(zip(block.lines, rows, strict=True)):
+            if row is None:
+                raw = dict(zip(header, (values[index] for values in columns), strict=True))
+                self.record(Record(table, raw, location, line), counted=True)
+            else:
+                canonical(row, location, line)
+        return len(rows)
 
     def read_lines(
         self,

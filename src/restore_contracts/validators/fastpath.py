@@ -29,9 +29,10 @@ values, so that every value is matched as a whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, tzinfo
-from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict
+from types import GenericAlias
+from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict, get_args
 
 import msgspec
 import orjson
@@ -681,6 +682,118 @@ def fast_converter(table: str, zone: tzinfo = UTC) -> FastConvert | None:
     return fast
 
 
+FastBlock = Callable[[Sequence[str], Sequence[Sequence[Any]]], "list[dict[str, Any] | None]"]
+
+
+def typed_json_decoders(table: str, columns: Iterable[str]) -> dict[str, Callable[[str], Any]]:
+    """Of a table's JSON ``columns``, those of a fixed shape (not free JSON) -> a decoder of
+    their text into the value :func:`fast_converter` accepts there, raising
+    ``msgspec.DecodeError`` (or ``UnicodeError``) for text that ``orjson.loads`` and
+    that check refuse together: msgspec decodes the text into the column's type in one
+    pass, as the NDJSON path decodes it."""
+    row_type = FAST_TYPES.get(table)
+    if row_type is None:
+        return {}
+    wanted = set(columns) - set(_FREE_COLUMNS[table])
+    return {
+        f.name: msgspec.json.Decoder(f.type).decode
+        for f in msgspec.structs.fields(_converter_type(row_type))
+        if f.name in wanted and type(None) in get_args(f.type)  # NULL stays None, as before
+    }
+
+
+def fast_block_converter(
+    table: str, zone: tzinfo = UTC, decoded: frozenset[str] = frozenset()
+) -> FastBlock | None:
+    """Many parsed rows at once, given column by column -> :func:`fast_converter`'s row (or
+    None) for each; None for a table without a fast path.
+
+    The columns are ``names`` (a header: each name once) and ``columns`` (one sequence of
+    values per name, as :func:`fast_converter` would find them in each row's mapping). The
+    contract's columns are converted in one msgspec call per block, as tuples of an
+    ``array_like`` row type with the same fields in the same order, so each row is checked
+    by the same types as a mapping would be; a block that does not convert whole is
+    converted row by row. A column the header lacks is absent from every row (its default,
+    or the row refused when the contract requires it).
+    """
+    row_type = FAST_TYPES.get(table)
+    if row_type is None:
+        return None
+    parsed = _converter_type(row_type)
+    fields = msgspec.structs.fields(parsed)
+    as_dict = msgspec.structs.asdict
+    convert = msgspec.convert
+    finish = _finisher(table, zone)
+    types: dict[tuple[str, ...], Any] = {}
+
+    def array_type(names: tuple[str, ...]) -> Any:
+        """The row type whose rows are tuples of the contract columns in ``names``' order
+        of the fields (None: a required column is missing, no row converts)."""
+        found = types.get(names)
+        if found is None and names not in types:
+            present = set(names)
+            if any(f.required and f.name not in present for f in fields):
+                found = None
+            else:
+                found = msgspec.defstruct(
+                    f"{parsed.__name__}Tuple",
+                    [
+                        (f.name, Any if f.name in decoded else f.type, f.default)
+                        for f in fields
+                        if f.name in present
+                    ],
+                    array_like=True,
+                    gc=False,
+                )
+            types[names] = found
+        return found
+
+    def fast(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[dict[str, Any] | None]:
+        size = len(columns[0]) if columns else 0
+        kind = array_type(tuple(names))
+        if kind is None:
+            return [None] * size
+        position = {name: i for i, name in enumerate(names)}
+        known = [columns[position[f.name]] for f in fields if f.name in position]
+        defaults = [(f.name, f.default) for f in fields if f.name not in position]
+        extra = [(name, columns[i]) for i, name in enumerate(names) if name not in parsed_fields]
+        tuples = list(zip(*known, strict=True))
+        try:
+            structs: list[Any] = convert(tuples, GenericAlias(list, (kind,)))
+        except (msgspec.ValidationError, RecursionError, UnicodeError):
+            structs = []  # a row does not convert (a lone surrogate cannot be encoded)
+            for values in tuples:
+                try:
+                    structs.append(convert(values, kind))
+                except (msgspec.ValidationError, RecursionError, UnicodeError):
+                    structs.append(None)
+        rows: list[dict[str, Any] | None] = []
+        append = rows.append
+        for index, struct in enumerate(structs):
+            if struct is None:
+                append(None)
+                continue
+            row = as_dict(struct)
+            if defaults:
+                row = _in_order(row, defaults, order)
+            if extra:
+                row.update((name, values[index]) for name, values in extra)
+            append(finish(row))
+        return rows
+
+    parsed_fields = frozenset(f.name for f in fields)
+    order = tuple(f.name for f in fields)
+    return fast
+
+
+def _in_order(
+    row: dict[str, Any], defaults: list[tuple[str, Any]], order: tuple[str, ...]
+) -> dict[str, Any]:
+    """A row with the missing columns' defaults, keys in the row type's field order."""
+    row.update(defaults)
+    return {name: row[name] for name in order}
+
+
 def is_timestamp(value: Any) -> bool:
     """Whether a value is a timestamp in the canonical 'Y-m-d H:i:s' form."""
     return isinstance(value, str) and _CANONICAL(value) is not None
@@ -692,9 +805,12 @@ __all__ = (
     "MAX_ID",
     "MAX_LEARNT_COLUMNS",
     "TIMESTAMP",
+    "FastBlock",
     "FastConvert",
     "FastDecode",
+    "fast_block_converter",
     "fast_converter",
     "fast_decoder",
     "is_timestamp",
+    "typed_json_decoders",
 )

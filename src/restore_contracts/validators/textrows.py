@@ -23,16 +23,25 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, tzinfo
 from typing import Any
 
+import msgspec
 import orjson
 from pydantic import BaseModel, BeforeValidator
 
 from restore_contracts.contracts._types import JsonText, parse_bool, parse_count, parse_id
-from restore_contracts.validators.fastpath import FastConvert, fast_converter
+from restore_contracts.validators.fastpath import (
+    FastConvert,
+    fast_block_converter,
+    fast_converter,
+    typed_json_decoders,
+)
 from restore_contracts.validators.tables import JSON_COLUMNS, ROW_MODELS
+
+TextBlock = Callable[[Sequence[str], Sequence[Sequence[str | None]]], list[Any]]
+"""Header and columns of text rows -> each row canonical, or None (see text_block_converter)."""
 
 _REFUSED: Any = object()
 """A value no conversion reads: the row goes to the model."""
@@ -155,4 +164,107 @@ def text_converter(table: str, zone: tzinfo = UTC) -> FastConvert | None:
     return convert
 
 
-__all__ = ("text_columns", "text_converter")
+_IDS = re.compile(r"[1-9][0-9]{0,17}(?:,[1-9][0-9]{0,17})*").fullmatch
+_COUNTS = re.compile(r"(?:0|[1-9][0-9]{0,17})(?:,(?:0|[1-9][0-9]{0,17}))*").fullmatch
+_ALL_INTEGERS: dict[Callable[[str], Any], Callable[[str], Any]] = {_id: _IDS, _count: _COUNTS}
+"""The same patterns as ``_INTEGERS``, for a whole column joined by commas."""
+
+
+class _Checked(list[Any]):
+    """A converted column converted value by value: it may hold _REFUSED (a column
+    converted whole never does)."""
+
+
+def _integers(values: Sequence[str | None], one: Callable[[str], Any], every: Any) -> list[Any]:
+    """An id or count column converted: integers, None, or _REFUSED for other text.
+
+    A column without NULLs is matched whole: its values joined by commas match
+    the pattern of comma-separated integers only when each value is one integer
+    (a value holding a comma adds a comma, which the count catches).
+    """
+    if None not in values:
+        joined = ",".join(values)  # type: ignore[arg-type]
+        if every(joined) is not None and joined.count(",") == len(values) - 1:
+            return list(map(int, values))  # type: ignore[arg-type]
+    return _Checked(
+        None if v is None else int(v) if one(v) is not None else _REFUSED for v in values
+    )
+
+
+def _json_column(values: Sequence[str | None]) -> list[Any]:
+    """A JSON column decoded: values, None, or _REFUSED (not JSON, or a JSON string)."""
+    loads = orjson.loads
+    try:
+        decoded = [None if v is None else loads(v) for v in values]
+    except orjson.JSONDecodeError:
+        return _Checked(None if v is None else _json(v) for v in values)
+    if str in set(map(type, decoded)):
+        return _Checked(_REFUSED if type(v) is str else v for v in decoded)
+    return decoded
+
+
+def _typed_column(values: Sequence[str | None], decode: Callable[[str], Any]) -> list[Any]:
+    """A JSON column of a fixed shape decoded into it: values, None, or _REFUSED (text that
+    is not JSON, a JSON string, or a value the column's type does not accept)."""
+    try:
+        return [None if v is None else decode(v) for v in values]
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
+        return _Checked(None if v is None else _typed(v, decode) for v in values)
+
+
+def _typed(text: str, decode: Callable[[str], Any]) -> Any:
+    try:
+        return decode(text)
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
+        return _REFUSED
+
+
+def text_block_converter(table: str, zone: tzinfo = UTC) -> TextBlock | None:
+    """Rows of text given column by column (a header and one sequence per column) -> for
+    each row, what :func:`text_converter` gives for its mapping; None for a table without
+    a fast path.
+
+    For text rows (every value text or None) the conversions are per column and
+    do not depend on each other: each column is converted whole, mostly in C,
+    and a row with a value no conversion reads is refused, as the row converter
+    refuses it. The rest is :func:`fast_block_converter`'s.
+    """
+    if table not in ROW_MODELS:
+        return None
+    conversions = dict(text_columns(ROW_MODELS[table]))
+    typed = typed_json_decoders(table, [n for n, parse in conversions.items() if parse is _json])
+    fast = fast_block_converter(table, zone, frozenset(typed))
+    if fast is None:
+        return None
+    bools: Callable[[Any, Any], Any] = _BOOLS.get
+
+    def convert(names: Sequence[str], columns: Sequence[Sequence[str | None]]) -> list[Any]:
+        converted: list[Sequence[Any]] = []
+        refused: set[int] = set()
+        for name, values in zip(names, columns, strict=True):
+            parse = conversions.get(name)
+            if parse is None:
+                converted.append(values)
+                continue
+            every = _ALL_INTEGERS.get(parse)
+            if every is not None:
+                out = _integers(values, _INTEGERS[parse], every)
+            elif name in typed:
+                out = _typed_column(values, typed[name])
+            elif parse is _json:
+                out = _json_column(values)
+            else:  # _bool
+                out = list(map(bools, values, values))
+            if type(out) is _Checked:
+                refused.update(i for i, v in enumerate(out) if v is _REFUSED)
+                out = [None if v is _REFUSED else v for v in out]
+            converted.append(out)
+        rows = fast(names, converted)
+        for index in refused:
+            rows[index] = None
+        return rows
+
+    return convert
+
+
+__all__ = ("TextBlock", "text_block_converter", "text_columns", "text_converter")

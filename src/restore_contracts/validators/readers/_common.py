@@ -9,10 +9,10 @@ before a decoder recurses into a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -118,6 +118,23 @@ def line_batches(
     without being held and stands as a :class:`Unreadable`; a line running
     past :attr:`Limits.give_up_bytes` ends the input.
     """
+    return _batches(handle, meter, limits, cr=cr, whole=False)
+
+
+def line_chunks(
+    handle: BinaryIO, meter: Meter, limits: Limits, *, cr: bool = True
+) -> Iterator[bytes | list[bytes]]:
+    """The batches of :func:`line_batches`, except that the lines up to the last LF of a
+    chunk no longer than the line size limit (no line of it can be too large) come whole,
+    as their bytes, without a bytes object per line (with ``cr``, a lone CR among them
+    still ends a line)."""
+    return _batches(handle, meter, limits, cr=cr, whole=True)
+
+
+def _batches(
+    handle: BinaryIO, meter: Meter, limits: Limits, *, cr: bool, whole: bool
+) -> Iterator[Any]:
+    """:func:`line_batches`, and with ``whole`` :func:`line_chunks`."""
     carry = b""
     skipped = 0
     limit = limits.max_line_bytes
@@ -139,6 +156,12 @@ def line_batches(
             skipped = 0
             chunk = chunk[end:]
         data = carry + chunk if carry else chunk
+        if whole and len(data) <= limit:  # every line of it fits: the same lines, joined
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+            continue
         lines = data.splitlines(True) if cr else _split_lf(data)
         carry = b""
         if lines and not lines[-1].endswith(b"\n"):
@@ -218,7 +241,7 @@ def too_deep(text: bytes, limit: int) -> bool:
     return b"[]" in shape
 
 
-def deep_field(record: str, values: list[str | None], limit: int) -> bool:
+def deep_field(record: str, values: Sequence[str | None], limit: int) -> bool:
     """Whether a CSV/TSV record has a value (JSON column text) nesting deeper than ``limit``;
     a record with few brackets in all is passed at once."""
     if record.count("[") + record.count("{") <= limit:
@@ -226,9 +249,34 @@ def deep_field(record: str, values: list[str | None], limit: int) -> bool:
     return any(
         value is not None
         and value.count("[") + value.count("{") > limit
-        and too_deep(value.encode("utf-8", "replace"), limit)
+        and _deep_text(value, limit)
         for value in values
     )
+
+
+_SHAPE = bytes(sorted(set(range(256)) - set(b'[]{}"')))
+"""Every byte but brackets and quotes (deleted to leave a text's shape)."""
+
+
+def _deep_text(value: str, limit: int) -> bool:
+    """``too_deep(value.encode("utf-8", "replace"), limit)`` for a value with more opening
+    brackets than ``limit``, without a regular expression over the value when it holds no
+    backslash: its strings are then the spans between pairs of quotes, as ``_STRINGS``
+    finds them, and the brackets outside them are its structure."""
+    text = value.encode("utf-8", "replace")
+    shape = text.translate(None, _SHAPE)
+    if b"\\" in text or shape.count(b'"') & 1:
+        return too_deep(text, limit)
+    bare = b"".join(shape.split(b'"')[::2])
+    if _openers(shape) - _openers(bare) > limit:
+        return too_deep(text, limit)  # strings that may hold JSON text of their own
+    shape = bare.translate(_SQUARE)
+    for _ in range(limit):
+        shorter = shape.replace(b"[]", b"")
+        if len(shorter) == len(shape):
+            return False
+        shape = shorter
+    return b"[]" in shape
 
 
 def format_of(path: Path) -> str | None:
@@ -270,6 +318,7 @@ __all__ = (
     "endless",
     "format_of",
     "line_batches",
+    "line_chunks",
     "line_problem",
     "nested_too_deep",
     "problem",

@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
-from itertools import compress, repeat
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, count, repeat
+from operator import add, and_, gt
 from typing import BinaryIO
 
 from restore_contracts.validators.readers._common import (
@@ -23,7 +24,7 @@ from restore_contracts.validators.readers._common import (
     Meter,
     Unreadable,
     deep_field,
-    line_batches,
+    line_chunks,
     nested_too_deep,
     problem,
 )
@@ -109,14 +110,17 @@ def _decoded(raw: bytes, number: int) -> tuple[str, str]:
 
 def _records_text(
     handle: BinaryIO, meter: Meter, limits: Limits
-) -> Iterator[tuple[int, str | None, str, str]]:
+) -> Iterator[tuple[int, str | list[str] | None, str, str]]:
     """(first line, record text or None, problem code, why) per record; quotes join lines.
 
     A record that does not end (a quote opened and never closed, or one longer
     than the size limit) is reported at its first line, and its other lines
     are read again as records of their own: nothing after a bad record is lost.
+
+    Lines that are each a whole record (UTF-8, an even number of quotes, read
+    while no record is open) come as a run instead: (first line, their texts,
+    "", ""), a text per line, most of a chunk at a time.
     """
-    fresh = enumerate((line for batch in line_batches(handle, meter, limits) for line in batch), 1)
     again: deque[tuple[int, bytes]] = deque()
     replayed = 0
     """Lines up to this number were part of a record that did not end: each is one record."""
@@ -124,14 +128,11 @@ def _records_text(
     raws: list[tuple[int, bytes]] = []
     size = 0
     inside = False
-    while True:
-        if again:
-            number, raw = again.popleft()
-        else:
-            item = next(fresh, None)
-            if item is None:
-                break
-            number, raw = item
+    number = 0
+
+    def step(number: int, raw: bytes) -> Iterator[tuple[int, str | None, str, str]]:
+        """The records one line ends (the state of the open record kept between lines)."""
+        nonlocal replayed, pending, raws, size, inside
         if type(raw) is Unreadable:
             if pending:
                 yield (
@@ -144,9 +145,9 @@ def _records_text(
                 again.append((number, raw))
                 replayed = number - 1
                 pending, raws, size, inside = [], [], 0, False
-                continue
+                return
             yield number, None, raw.problem.code, raw.problem.message
-            continue
+            return
         if not pending and number > 1 and type(raw) is bytes:
             # the common case, a whole record on one line: what the steps below do with it
             try:
@@ -156,7 +157,7 @@ def _records_text(
             else:
                 if number <= replayed or not text.count('"') & 1:
                     yield number, text.rstrip("\r\n"), "", ""
-                    continue
+                    return
         text, why = _decoded(raw, number)
         if number > replayed and _continues(text, inside):
             pending.append((number, text, why))
@@ -174,14 +175,79 @@ def _records_text(
                 again.extend(raws[1:])
                 replayed = raws[-1][0]
                 pending, raws, size, inside = [], [], 0, False
-            continue
+            return
         pending.append((number, text, why))
         yield _record(pending)
         pending, raws, size, inside = [], [], 0, False
+
+    for chunk in line_chunks(handle, meter, limits):
+        batch, texts, odd = _lines(chunk)
+        position = 0
+        lines = len(texts) if texts is not None else len(batch)
+        while position < lines:
+            if odd is not None and not pending and not again and number + position > 0:
+                try:
+                    end = odd.index(1, position)
+                except ValueError:
+                    end = lines
+                if end > position:
+                    run = texts[position:end]  # type: ignore[index]
+                    if batch:  # line ends still on (no CR in a chunk read whole)
+                        run = list(map(str.rstrip, run, _ENDS))
+                    yield number + position + 1, run, "", ""
+                    position = end
+                    continue
+            # (a line read whole: its bytes again, which were UTF-8 before their LF)
+            raw = batch[position] if batch else texts[position].encode() + b"\n"  # type: ignore[index]
+            yield from step(number + position + 1, raw)
+            position += 1
+            while again:
+                yield from step(*again.popleft())
+        number += lines
     if pending:
         yield pending[0][0], None, TRUNCATED, "the file ends inside a quoted field"
         for line in pending[1:]:
             yield _record([line])
+
+
+_ENDS = repeat("\r\n")
+
+
+def _lines(chunk: bytes | list[bytes]) -> tuple[list[bytes], list[str] | None, list[int] | None]:
+    """A chunk's lines: as bytes (empty when not needed), as text, and 1 for each with an
+    odd number of quotes, else 0 (both None when a line is not read or not UTF-8: line by
+    line). Lines read whole without a CR are decoded at once and split at their LFs."""
+    if isinstance(chunk, bytes):
+        if b"\r" not in chunk:
+            try:
+                texts = chunk.decode("utf-8").split("\n")
+            except UnicodeDecodeError:
+                pass
+            else:
+                texts.pop()  # (a chunk read whole ends at a LF)
+                return [], texts, list(map(and_, map(str.count, texts, _QUOTE), _ONE))
+        chunk = chunk.splitlines(True)
+    decoded = _whole_lines(chunk)
+    if decoded is None:
+        return chunk, None, None
+    return chunk, decoded[0], decoded[1]
+
+
+def _whole_lines(batch: list[bytes]) -> tuple[list[str], list[int]] | None:
+    """The lines of a batch as text, and 1 for each with an odd number of quotes (a quoted
+    field goes on past it, or a stray quote), else 0; None when a line is not read or not
+    UTF-8 (the batch is read line by line)."""
+    if Unreadable in set(map(type, batch)):
+        return None
+    try:
+        texts = list(map(bytes.decode, batch))
+    except UnicodeDecodeError:
+        return None
+    return texts, list(map(and_, map(str.count, texts, _QUOTE), _ONE))
+
+
+_QUOTE = repeat('"')
+_ONE = repeat(1)
 
 
 def _record(lines: list[Line]) -> tuple[int, str | None, str, str]:
@@ -200,8 +266,33 @@ def _fields(count: int) -> str:
     return f"{count} field{'' if count == 1 else 's'}"
 
 
-Item = tuple[int, "dict[str, str | None] | Record"]
-"""A record's first line and its row (column -> text or None), or the problem record."""
+class Block:
+    """Records that all split whole and fit the header, column by column: what an item
+    ``(line, dict(zip(header, values)))`` per record would hold, without a mapping per
+    row (the engine converts a block's rows together, see
+    :func:`restore_contracts.validators.textrows.text_block_converter`)."""
+
+    __slots__ = ("columns", "header", "lines")
+
+    def __init__(
+        self, header: list[str], lines: list[int], columns: list[Sequence[str | None]]
+    ) -> None:
+        self.header = header
+        self.lines = lines
+        """Each record's first line."""
+        self.columns = columns
+        """One sequence of values per column of the header, a value per record."""
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str | None]]]:
+        """Each record's first line and its row (column -> text or None)."""
+        header = self.header
+        for line, values in zip(self.lines, zip(*self.columns, strict=True), strict=True):
+            yield line, dict(zip(header, values, strict=True))
+
+
+Item = tuple[int, "dict[str, str | None] | Record | Block"]
+"""A record's first line and its row (column -> text or None), or the problem record; or
+the first line of a block of records and the block."""
 
 BATCH = 1024
 """Records split at a time (one call of the C splitter)."""
@@ -211,7 +302,11 @@ def records_of(batches: Iterable[list[Item]], table: str, location: str) -> Iter
     """The records of batches of items (CSV or TSV), one by one."""
     for batch in batches:
         for line, item in batch:
-            yield item if isinstance(item, Record) else Record(table, item, location, line)
+            if isinstance(item, Block):
+                for number, row in item.rows():
+                    yield Record(table, row, location, number)
+            else:
+                yield item if isinstance(item, Record) else Record(table, item, location, line)
 
 
 def csv_records(
@@ -234,9 +329,27 @@ def csv_batches(
     out: list[Item] = []
     texts: list[str] = []
     lines: list[int] = []
+    ends = False
+    """Whether a record gathered holds a line end (a run's records never do)."""
     for line, text, code, why in _records_text(handle, meter, limits):
+        if isinstance(text, list):
+            # a run of one-line records, which comes only after the header's line is read
+            if not header:
+                break  # no header: the file's reading has ended
+            if "" in text:
+                kept = [(n, t) for n, t in enumerate(text, line) if t]
+                lines.extend(n for n, _ in kept)
+                texts.extend(t for _, t in kept)
+            else:
+                lines.extend(range(line, line + len(text)))
+                texts.extend(text)
+            if len(texts) >= BATCH:
+                _split(texts, lines, header, table, location, limits, out, ends)
+                yield out
+                out = []
+            continue
         if text is None:
-            _split(texts, lines, header, table, location, limits, out)
+            _split(texts, lines, header, table, location, limits, out, ends)
             out.append((line, problem(table, location, line, code, why)))
             if not header:
                 break  # without its header no row of the file can be read
@@ -267,11 +380,13 @@ def csv_batches(
             continue
         texts.append(text)
         lines.append(line)
+        ends = ends or "\n" in text or "\r" in text
         if len(texts) >= BATCH:
-            _split(texts, lines, header, table, location, limits, out)
+            _split(texts, lines, header, table, location, limits, out, ends)
             yield out
             out = []
-    _split(texts, lines, header, table, location, limits, out)
+            ends = False
+    _split(texts, lines, header, table, location, limits, out, ends)
     if out:
         yield out
 
@@ -322,6 +437,8 @@ def _split_like(text: str, fields: list[str], ends: bool) -> list[str | None] | 
 
 
 _QUOTES = repeat('"')
+_NULL: dict[str | None, None] = {"": None}
+"""``map(_NULL.get, values, values)``: an empty value as None, every other as it is."""
 
 
 def _split(
@@ -332,9 +449,16 @@ def _split(
     location: str,
     limits: Limits,
     out: list[Item],
+    ends: bool = True,
 ) -> None:
     """Split the well-formed records gathered so far into ``out`` and forget them."""
     if not texts:
+        return
+    block = _block(texts, lines, header, limits, ends)
+    if block is not None:
+        out.append((lines[0], block))
+        texts.clear()
+        lines.clear()
         return
     width = len(header)
     depth = limits.max_depth
@@ -359,6 +483,97 @@ def _split(
             append((line, _row(table, location, line, text, values, header, limits)))
     texts.clear()
     lines.clear()
+
+
+def _block(
+    texts: list[str], lines: list[int], header: list[str], limits: Limits, ends: bool
+) -> Block | None:
+    """The records as one :class:`Block`, when each is split whole by the csv module as
+    :func:`split_records` splits it and fits the header; else None (split one by one).
+
+    The steps of :func:`_split_like`, a column or the whole group at a time: a
+    record holding a line end (``ends``: whether one may) is split by
+    :func:`split_record`; a value holding a quote but no comma is looked at with
+    its record; an empty value is NULL unless its record could hold a quoted
+    empty string (that record is split by :func:`split_record`); and a record
+    with more brackets than the depth limit is looked at value by value.
+    """
+    width = len(header)
+    if width <= 1:
+        return None
+    special: list[int] = []
+    """Records holding a line end: split by split_record, by its rules."""
+    source = texts
+    if ends:
+        special = [i for i, text in enumerate(texts) if "\n" in text or "\r" in text]
+        if special:
+            source = list(texts)
+            for index in special:
+                source[index] = ""
+    try:
+        split: list[list[str | None]] = list(csv.reader(source, strict=True))  # type: ignore[arg-type]
+    except csv.Error:
+        return None
+    if len(split) != len(texts):
+        return None
+    for index in special:
+        split[index] = [""] * width  # stands in until the record is split below
+    if set(map(len, split)) != {width}:
+        return None
+    columns: list[Sequence[str | None]] = list(zip(*split, strict=True))
+    looked: set[int] = set()
+    for values in columns:
+        quoted = list(map(str.__contains__, values, _QUOTE))  # type: ignore[arg-type]
+        if True not in quoted:
+            continue
+        commas = map(str.__contains__, values, _COMMA)  # type: ignore[arg-type]
+        for index in compress(count(), map(gt, quoted, commas)):  # a quote and no comma
+            if index not in looked:
+                if _WELL_FORMED(texts[index]) is None:
+                    return None  # a quote inside an unquoted field: malformed
+                looked.add(index)
+    columns = [list(map(_NULL.get, v, v)) if "" in v else v for v in columns]
+    if (
+        any(map(str.__contains__, texts, _EMPTY_INSIDE))
+        or any(map(str.startswith, texts, _EMPTY_FIRST))
+        or any(map(str.endswith, texts, _EMPTY_LAST))
+    ):
+        columns = [v if type(v) is list else list(v) for v in columns]
+        for index, text in enumerate(texts):
+            if ',"",' in text or text.startswith('"",') or text.endswith(',""'):
+                if "" not in split[index]:
+                    continue
+                fields = split_record(text)  # a quoted empty string could be one of them
+                if fields is None or len(fields) != width:
+                    return None
+                split[index] = fields
+                for column, value in zip(columns, fields, strict=True):
+                    column[index] = value  # type: ignore[index]
+    if special:
+        columns = [v if type(v) is list else list(v) for v in columns]
+        for index in special:
+            fields = split_record(texts[index])
+            if fields is None or len(fields) != width:
+                return None
+            split[index] = fields
+            for column, value in zip(columns, fields, strict=True):
+                column[index] = value  # type: ignore[index]
+    depth = limits.max_depth
+    brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
+    for index in compress(count(), map(depth.__lt__, brackets)):
+        if deep_field(texts[index], split[index], depth):
+            return None
+    return Block(header, list(lines), columns)
+
+
+_LF = repeat("\n")
+_CR = repeat("\r")
+_COMMA = repeat(",")
+_EMPTY_INSIDE = repeat(',"",')
+_EMPTY_FIRST = repeat('"",')
+_EMPTY_LAST = repeat(',""')
+_OPEN_LIST = repeat("[")
+_OPEN_MAP = repeat("{")
 
 
 def _row(
@@ -405,6 +620,7 @@ def duplicated(header: list[str]) -> str:
 
 __all__ = (
     "BATCH",
+    "Block",
     "Item",
     "csv_batches",
     "csv_records",

@@ -17,7 +17,9 @@ against the wrong column). Lines end at LF; a CR before it is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import compress, count, repeat
+from operator import add
 from typing import BinaryIO
 
 from restore_contracts.errors import InputError
@@ -26,12 +28,13 @@ from restore_contracts.validators.readers._common import (
     Limits,
     Meter,
     Unreadable,
+    _split_lf,
     deep_field,
-    line_batches,
+    line_chunks,
     nested_too_deep,
     problem,
 )
-from restore_contracts.validators.readers.csvcopy import Item, duplicated, records_of
+from restore_contracts.validators.readers.csvcopy import Block, Item, duplicated, records_of
 from restore_contracts.validators.rules.parse import (
     CSV_EXTRA_FIELDS,
     CSV_MISSING_FIELDS,
@@ -75,31 +78,89 @@ def _escaped_end(raw: bytes) -> bool:
 
 def _records(
     handle: BinaryIO, meter: Meter, limits: Limits
-) -> Iterator[tuple[int, str | None, str, str]]:
-    """(first line, record text or None, problem code, why) per record."""
+) -> Iterator[tuple[int, str | list[str] | None, str, str]]:
+    """(first line, record text or None, problem code, why) per record.
+
+    Lines that are each a whole record (UTF-8, no escaped line end, read while
+    no record is open) come as a run instead: (first line, their texts, "", ""),
+    most of a chunk at a time.
+    """
     pending: list[bytes] = []
     start = 0
     size = 0
     number = 0
-    for batch in line_batches(handle, meter, limits, cr=False):
-        for raw in batch:
-            number += 1
-            if type(raw) is Unreadable:
-                if pending:
-                    yield start, None, TRUNCATED, "an escaped line end runs into a line too large"
-                    pending, size = [], 0
-                yield number, None, raw.problem.code, raw.problem.message
+
+    def step(raw: bytes) -> Iterator[tuple[int, str | None, str, str]]:
+        """The record a line ends, if it ends one (the open record kept between lines)."""
+        nonlocal pending, start, size, number
+        number += 1
+        if type(raw) is Unreadable:
+            if pending:
+                yield start, None, TRUNCATED, "an escaped line end runs into a line too large"
+                pending, size = [], 0
+            yield number, None, raw.problem.code, raw.problem.message
+            return
+        if not pending:
+            start = number
+        pending.append(raw)
+        size += len(raw)
+        if raw.endswith(b"\n") and _escaped_end(raw) and size <= limits.max_line_bytes:
+            return
+        yield _record(start, pending)
+        pending, size = [], 0
+
+    for chunk in line_chunks(handle, meter, limits, cr=False):
+        if isinstance(chunk, list):  # a line too large among them: line by line
+            if number and not pending and Unreadable not in set(map(type, chunk)):
+                run = _run(b"".join(chunk))
+                if run is not None:
+                    yield number + 1, run, "", ""
+                    number += len(run)
+                    continue
+            for raw in chunk:
+                yield from step(raw)
+            continue
+        data = chunk
+        if not number:  # the file's first line (the header) is read alone
+            end = data.find(b"\n") + 1
+            yield from step(data[:end])
+            data = data[end:]
+        if data and not pending:
+            run = _run(data)
+            if run is not None:
+                yield number + 1, run, "", ""
+                number += len(run)
                 continue
-            if not pending:
-                start = number
-            pending.append(raw)
-            size += len(raw)
-            if raw.endswith(b"\n") and _escaped_end(raw) and size <= limits.max_line_bytes:
-                continue
-            yield _record(start, pending)
-            pending, size = [], 0
+        for raw in _split_lf(data):
+            yield from step(raw)
     if pending:
         yield start, None, TRUNCATED, "the file ends after an escaped line end"
+
+
+def _run(data: bytes) -> list[str] | None:
+    """The records of lines, when each line is one (as :func:`_record` gives them: the LF
+    and a CR before it dropped); None when a line is not UTF-8 or ends in an escape."""
+    try:
+        texts = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    if data.endswith(b"\n"):
+        texts.pop()
+        ended = len(texts)
+    else:
+        ended = len(texts) - 1  # the last line has no LF: nothing of its end is dropped
+    if b"\\" in data:
+        for index in compress(range(ended), map(str.endswith, texts, _ESCAPED_ENDS)):
+            body = texts[index].removesuffix("\r")
+            if (len(body) - len(body.rstrip("\\"))) % 2:
+                return None  # an escaped LF goes on; an escaped CR is kept (see _record)
+    if b"\r" in data:
+        texts[:ended] = map(str.removesuffix, texts[:ended], _CR)
+    return texts
+
+
+_ESCAPED_ENDS = repeat(("\\", "\\\r"))
+_CR = repeat("\r")
 
 
 def _record(start: int, lines: list[bytes]) -> tuple[int, str | None, str, str]:
@@ -123,8 +184,8 @@ def tsv_header(handle: BinaryIO, location: str, limits: Limits = _LIMITS) -> lis
     export was written without one (INTO OUTFILE, ``mysqldump --tab``).
     """
     for _, text, _, _ in _records(handle, Meter(), limits):
-        if text is None or not text:
-            break
+        if text is None or not text or isinstance(text, list):
+            break  # (the first record is never part of a run)
         names = split_fields(text)
         if all(name is not None and _NAME.fullmatch(name) for name in names):
             return [name for name in names if name is not None]
@@ -156,48 +217,134 @@ def tsv_batches(
     header: list[str] | None = None
     out: list[Item] = []
     for line, text, code, why in _records(handle, meter, limits):
-        if text is None:
-            out.append((line, problem(table, location, line, code, why)))
+        if isinstance(text, list):
+            # a run of one-line records, which comes only after the header's line is read
             if header is None:
-                break  # without its header no row of the file can be read
-            continue
-        if header is None:
-            header = [name or "" for name in split_fields(text)]
-            twice = duplicated(header)
-            if twice:
-                out.append((line, problem(table, location, line, DUPLICATE_COLUMN, twice)))
-                break
-            continue
-        if not text:
-            continue
-        values = split_fields(text)
-        if len(values) < len(header):
-            item: dict[str, str | None] | Record = problem(
-                table,
-                location,
-                line,
-                CSV_MISSING_FIELDS,
-                f"{len(values)} field{'' if len(values) == 1 else 's'}; the header has "
-                f"{len(header)} (missing {', '.join(header[len(values) :])})",
-            )
-        elif len(values) > len(header):
-            item = problem(
-                table,
-                location,
-                line,
-                CSV_EXTRA_FIELDS,
-                f"{len(values)} fields; the header has {len(header)}",
-            )
-        elif deep_field(text, values, limits.max_depth):
-            item = Record(table, None, location, line, nested_too_deep(limits))
+                break  # no header: the file's reading has ended
+            block = _block(text, line, header, limits)
+            if block is not None:
+                if block.lines:
+                    out.append((block.lines[0], block))
+                    yield out
+                    out = []
+                continue
+            records: list[tuple[int, str | None, str, str]] = [
+                (number, record, "", "") for number, record in enumerate(text, line)
+            ]
         else:
-            item = dict(zip(header, values, strict=True))
-        out.append((line, item))
-        if len(out) >= BATCH:
-            yield out
-            out = []
+            records = [(line, text, code, why)]
+        for line, text, code, why in records:
+            if text is None:
+                out.append((line, problem(table, location, line, code, why)))
+                if header is None:
+                    yield out  # without its header no row of the file can be read
+                    return
+                continue
+            if header is None:
+                header = [name or "" for name in split_fields(text)]
+                twice = duplicated(header)
+                if twice:
+                    out.append((line, problem(table, location, line, DUPLICATE_COLUMN, twice)))
+                    yield out
+                    return
+                continue
+            if not text:
+                continue
+            out.append((line, _item(table, location, line, text, header, limits)))
+            if len(out) >= BATCH:
+                yield out
+                out = []
     if out:
         yield out
+
+
+def _item(
+    table: str, location: str, line: int, text: str, header: list[str], limits: Limits
+) -> dict[str, str | None] | Record:
+    """The row of one record, or the problem record when it does not fit the header."""
+    values = split_fields(text)
+    if len(values) < len(header):
+        return problem(
+            table,
+            location,
+            line,
+            CSV_MISSING_FIELDS,
+            f"{len(values)} field{'' if len(values) == 1 else 's'}; the header has "
+            f"{len(header)} (missing {', '.join(header[len(values) :])})",
+        )
+    if len(values) > len(header):
+        return problem(
+            table,
+            location,
+            line,
+            CSV_EXTRA_FIELDS,
+            f"{len(values)} fields; the header has {len(header)}",
+        )
+    if deep_field(text, values, limits.max_depth):
+        return Record(table, None, location, line, nested_too_deep(limits))
+    return dict(zip(header, values, strict=True))
+
+
+def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> Block | None:
+    """A run of records (lines from ``first`` on) as one :class:`Block`, when each fits the
+    header and none nests too deep (what :func:`_item` makes a mapping of); else None.
+
+    When every record holds one tab fewer than the header has columns, the
+    records are split at their tabs together (a column is then every width-th
+    value) and ``NULL`` is made None a column at a time; a record with a
+    backslash is split by :func:`split_fields` on its own (an escaped tab is
+    text, ``\\N`` NULL) and put in its place.
+    """
+    width = len(header)
+    lines = range(first, first + len(texts))
+    if "" in texts:
+        kept = [(number, text) for number, text in zip(lines, texts, strict=True) if text]
+        lines = [number for number, _ in kept]  # type: ignore[assignment]
+        texts = [text for _, text in kept]
+    if not texts:
+        return Block(header, [], [])
+    escaped = {
+        index: split_fields(texts[index])
+        for index in compress(count(), map(str.__contains__, texts, _BACKSLASH))
+    }
+    if any(len(values) != width for values in escaped.values()):
+        return None
+    if set(map(str.count, texts, _TAB)) == {width - 1}:
+        flat = "\t".join(texts).split("\t")
+        raw: list[Sequence[str | None]] = [flat[i::width] for i in range(width)]
+    elif escaped:  # a record with an escaped tab: split one by one, the others at their tabs
+        rows = [
+            escaped[index] if index in escaped else text.split("\t")
+            for index, text in enumerate(texts)
+        ]
+        if set(map(len, rows)) != {width}:
+            return None
+        raw = list(zip(*rows, strict=True))
+    else:
+        return None
+    columns: list[Sequence[str | None]] = [
+        list(map(_NULL.get, values, values)) if "NULL" in values else values for values in raw
+    ]
+    if escaped:
+        columns = [values if type(values) is list else list(values) for values in columns]
+        for index, fields in escaped.items():
+            for values, value in zip(columns, fields, strict=True):
+                values[index] = value  # type: ignore[index]
+    depth = limits.max_depth
+    brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
+    for index in compress(count(), map(depth.__lt__, brackets)):
+        values = [column[index] for column in columns]
+        if deep_field(texts[index], values, depth):
+            return None
+    return Block(header, list(lines), columns)
+
+
+_BACKSLASH = repeat("\\")
+_TAB = repeat("\t")
+_OPEN_LIST = repeat("[")
+_OPEN_MAP = repeat("{")
+_NULL: dict[str | None, None] = {"NULL": None}
+"""``map(_NULL.get, values, values)``: ``NULL`` as None, every other value as it is."""
 
 
 __all__ = ("BATCH", "Item", "split_fields", "tsv_batches", "tsv_header", "tsv_records")
