@@ -190,33 +190,53 @@ def test_auto_is_every_available_core() -> None:
     assert parallel.parse_jobs(" 3 ") == 3
 
 
+class _Part:
+    """A file of restore runs as the parent sees a source's NDJSON file."""
+
+    name = "runs"
+    format = "ndjson"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+
 def test_spans_cut_at_line_ends(tmp_path: Path) -> None:
-    """A file is cut into spans of whole lines (up to the last line end of each block read)
-    with the number of each span's first line; a line longer than a block makes a longer span,
-    and a last line without a newline is a span of its own."""
+    """A file is cut into spans of whole lines (up to the last line end within the size asked)
+    with the number of each span's first line; a line longer than that makes a longer span,
+    and the last span runs to the end of the file."""
     path = tmp_path / "restore_runs.ndjson"
     path.write_bytes(b"aa\nbb\n" + b"c" * 10 + b"\nd\ne")
-
-    class Part:
-        name = "runs"
-        format = "ndjson"
-
-        def __init__(self) -> None:
-            self.path = path
-
-    found = list(parallel.spans([Part()], 4))
+    found = list(parallel.spans([_Part(path)], 4))
     assert found == [
         ("runs", 1, str(path), 0, 3),
         ("runs", 2, str(path), 3, 3),
-        ("runs", 3, str(path), 6, 13),
-        ("runs", 5, str(path), 19, 1),
+        ("runs", 3, str(path), 6, 14),
     ]
     assert [parallel.lines_of(span)[2] for span in found] == [
         [b"aa\n"],
         [b"bb\n"],
-        [b"cccccccccc\n", b"d\n"],
-        [b"e"],
+        [b"cccccccccc\n", b"d\n", b"e"],
     ]
+
+
+@pytest.mark.parametrize("length", [1, 7, 300])
+def test_spans_number_lines_as_the_reader_does(tmp_path: Path, length: int) -> None:
+    """Each span's first line number is the number the reader gives that line, whatever the
+    line ends (LF, CRLF, lone CR) and however many lines a span holds (a span's line ends are
+    found one by one up to a point, then counted)."""
+    ends = [b"\n", b"\r\n", b"\n", b"\r", b"\n\n", b"\n"]
+    lines = [b"x" * (length + i % 5) + ends[(i // 7001) % len(ends)] for i in range(40_000)]
+    path = tmp_path / "restore_runs.ndjson"
+    data = b"".join(lines)
+    path.write_bytes(data)
+    found = list(parallel.spans([_Part(path)], 32_768))
+    assert len(found) > 3
+    assert b"".join(data[s[3] : s[3] + s[4]] for s in found) == data
+    numbers = [s[1] for s in found]
+    expected = [1]
+    for span in found[:-1]:
+        expected.append(expected[-1] + len(data[span[3] : span[3] + span[4]].splitlines()))
+    assert numbers == expected
 
 
 @pytest.mark.usefixtures("small_partitions")
@@ -318,13 +338,7 @@ def test_only_regular_files_are_cut_into_spans(tmp_path: Path) -> None:
     """A file that can be read only once, in order (a FIFO), is never cut into spans that
     workers would read again; a regular file is."""
 
-    class Part:
-        name = "runs"
-        format = "ndjson"
-
-        def __init__(self, path: Path) -> None:
-            self.path = path
-
+    class Part(_Part):
         def tables(self) -> list[str]:
             return ["restore_runs"]
 

@@ -17,7 +17,9 @@ The same two functions serve any engine that can map over partitions (see
 
 from __future__ import annotations
 
+import gc
 import io
+import mmap
 import multiprocessing
 import os
 import signal
@@ -353,11 +355,13 @@ def spans(files: list[Any], size: int, *, exact: bool = False) -> Iterator[Span]
     readers do (LF, CRLF and a lone CR each end a line).
 
     Each span starts where the last one ended, at the start of a line; a line
-    longer than ``size`` makes a longer span. With ``exact`` (``--jobs``) a line
-    so long that one process would give up on it raises :class:`NotPlain`
-    (:func:`regular_files` makes sure no shorter span can hold one), and each
-    file's first lines are checked for psql COPY text as the reader does before
-    any row is read.
+    longer than ``size`` makes a longer span, and the last span runs to the end
+    of the file. The file is mapped, not read: finding line ends costs the
+    parent little of the CPU the workers need. With ``exact`` (``--jobs``) a
+    line so long that one process would give up on it raises
+    :class:`NotPlain` (:func:`regular_files` makes sure no shorter span can
+    hold one), and each file's first lines are checked for psql COPY text as
+    the reader does before any row is read.
     """
     for part in files:
         path: Path = part.path
@@ -368,33 +372,50 @@ def spans(files: list[Any], size: int, *, exact: bool = False) -> Iterator[Span]
                 first = next(line_batches(handle, Meter(), limits), [])
                 for position, line in enumerate(first):
                     copy_text_check(line, part.name, position + 1)
-                handle.seek(0)
-            start = 0
-            number = 1
-            want = size
-            while True:
-                block = handle.read(want)
-                if not block:
-                    break
-                end = block.rfind(b"\n") + 1
-                if not end:
-                    if len(block) == want:  # a line longer than the span so far
+            total = os.fstat(handle.fileno()).st_size
+            if not total:
+                continue
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                start = 0
+                number = 1
+                while start < total:
+                    want = size
+                    while True:
+                        stop = start + want
+                        if stop >= total:
+                            end = total
+                            break
+                        end = mapped.rfind(b"\n", start, stop) + 1
+                        if end:
+                            break
                         if exact and want >= limits.give_up_bytes:
                             raise NotPlain
-                        handle.seek(start)
-                        want *= 2
-                        continue
-                    end = len(block)  # the last line, without an end
-                yield part.name, number, str(path), start, end
-                if meter is not None:
-                    meter.value += end
-                number += block.count(b"\n", 0, end)
-                if b"\r" in block:
-                    number += block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
-                start += end
-                want = size
-                if end < len(block):
-                    handle.seek(start)
+                        want *= 2  # a line longer than the span so far
+                    yield part.name, number, str(path), start, end - start
+                    if meter is not None:
+                        meter.value += end - start
+                    number += _line_ends(mapped, start, end)
+                    start = end
+
+
+_FOUND_ONE_BY_ONE = 4096
+"""Line ends a span's count finds one at a time (a fast search each) before counting the rest
+in a copy: long lines cost a few searches, short ones a copy."""
+
+
+def _line_ends(mapped: mmap.mmap, start: int, end: int) -> int:
+    """Line ends in ``mapped[start:end]`` as the readers count them: LF, CRLF, lone CR."""
+    if mapped.find(b"\r", start, end) >= 0:
+        text = mapped[start:end]
+        return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+    found = 0
+    position = start
+    while found < _FOUND_ONE_BY_ONE:
+        position = mapped.find(b"\n", position, end) + 1
+        if not position:
+            return found
+        found += 1
+    return found + mapped[position:end].count(b"\n")
 
 
 _WORKER: list[Any] = []
@@ -441,6 +462,10 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
     merge = Merge(run, limits)
     progress = run.engine.progress
     context = multiprocessing.get_context("fork")
+    # What the parent holds (indexes, modules) is moved out of the collector's sight before
+    # the fork: a worker's full collections would otherwise walk it and copy every page
+    # they touch.
+    gc.freeze()
     pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(run, limits))
     try:
         pending: deque[tuple[AsyncResult[Partial], Task]] = deque()
@@ -464,6 +489,7 @@ def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:
     finally:
         pool.terminate()
         pool.join()
+        gc.unfreeze()
     return True
 
 
