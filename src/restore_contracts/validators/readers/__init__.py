@@ -11,8 +11,6 @@ the same bytes in a file: every command may read a source several times.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import stat
 import sys
@@ -24,6 +22,7 @@ from typing import BinaryIO
 
 import orjson
 
+from restore_contracts._gc import without_cyclic_gc
 from restore_contracts.db.urls import is_database_url
 from restore_contracts.errors import InputError
 from restore_contracts.validators.readers._common import (
@@ -308,7 +307,7 @@ class FileSource:
 
     def _row_batches(self, table: str, how: str) -> Iterator[tuple[str, list[RowItem]]]:
         batches = csv_batches if how == "csv" else tsv_batches
-        with self._open() as handle, _without_cyclic_gc():
+        with self._open() as handle, without_cyclic_gc():
             for batch in batches(handle, table, self._name, self.meter, self.limits):
                 yield self._name, batch
 
@@ -321,26 +320,6 @@ class FileSource:
         if self._spool is not None:
             self._spool.cleanup()
             self._spool = None
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a table's text rows are read and checked.
-
-    A block of rows is thousands of young lists, tuples and dicts without a
-    reference cycle among them, freed by reference counting as soon as they are
-    checked; the cyclic collector would walk them (and, in its full passes,
-    everything else the process holds) to find nothing: a quarter of the time
-    of reading CSV or TSV in a process holding much. Its previous state is
-    restored when the table is read, or its reading stops.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _listed(keys: Sequence[str]) -> str:
