@@ -480,7 +480,7 @@ def _split(
         elif len(values) == width and text.count("[") + text.count("{") <= depth:
             append((line, dict(zip(header, values, strict=False))))
         else:
-            append((line, _row(table, location, line, text, values, header, limits)))
+            append((line, fit_header(table, location, line, text, values, header, limits)))
     texts.clear()
     lines.clear()
 
@@ -576,7 +576,7 @@ _OPEN_LIST = repeat("[")
 _OPEN_MAP = repeat("{")
 
 
-def _row(
+def fit_header(
     table: str,
     location: str,
     line: int,
@@ -585,7 +585,8 @@ def _row(
     header: list[str],
     limits: Limits,
 ) -> dict[str, str | None] | Record:
-    """The row of a split record, or the problem record when it does not fit the header."""
+    """The row of a split record, or the problem record when it does not fit the header or
+    nests too deep (CSV and TSV alike)."""
     if len(values) < len(header):
         return problem(
             table,
@@ -625,6 +626,7 @@ __all__ = (
     "csv_batches",
     "csv_records",
     "duplicated",
+    "fit_header",
     "records_of",
     "split_record",
     "split_records",

@@ -31,13 +31,16 @@ from restore_contracts.validators.readers._common import (
     _split_lf,
     deep_field,
     line_chunks,
-    nested_too_deep,
     problem,
 )
-from restore_contracts.validators.readers.csvcopy import Block, Item, duplicated, records_of
+from restore_contracts.validators.readers.csvcopy import (
+    Block,
+    Item,
+    duplicated,
+    fit_header,
+    records_of,
+)
 from restore_contracts.validators.rules.parse import (
-    CSV_EXTRA_FIELDS,
-    CSV_MISSING_FIELDS,
     DUPLICATE_COLUMN,
     INVALID_UTF8,
     TRUNCATED,
@@ -262,27 +265,7 @@ def _item(
     table: str, location: str, line: int, text: str, header: list[str], limits: Limits
 ) -> dict[str, str | None] | Record:
     """The row of one record, or the problem record when it does not fit the header."""
-    values = split_fields(text)
-    if len(values) < len(header):
-        return problem(
-            table,
-            location,
-            line,
-            CSV_MISSING_FIELDS,
-            f"{len(values)} field{'' if len(values) == 1 else 's'}; the header has "
-            f"{len(header)} (missing {', '.join(header[len(values) :])})",
-        )
-    if len(values) > len(header):
-        return problem(
-            table,
-            location,
-            line,
-            CSV_EXTRA_FIELDS,
-            f"{len(values)} fields; the header has {len(header)}",
-        )
-    if deep_field(text, values, limits.max_depth):
-        return Record(table, None, location, line, nested_too_deep(limits))
-    return dict(zip(header, values, strict=True))
+    return fit_header(table, location, line, text, split_fields(text), header, limits)
 
 
 def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> Block | None:
