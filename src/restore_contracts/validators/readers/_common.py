@@ -232,7 +232,12 @@ def too_deep(text: bytes, limit: int) -> bool:
                 continue
             if isinstance(inner, str) and too_deep(inner.encode("utf-8", "replace"), limit):
                 return True
-    shape = bare.translate(_SQUARE, _NOT_BRACKETS)
+    return _brackets_deeper(bare.translate(_SQUARE, _NOT_BRACKETS), limit)
+
+
+def _brackets_deeper(shape: bytes, limit: int) -> bool:
+    """Whether ``shape`` (only ``[`` and ``]`` left, strings taken out) nests deeper than
+    ``limit``: each pass takes out the innermost pairs, ``limit`` passes at the most."""
     for _ in range(limit):
         shorter = shape.replace(b"[]", b"")
         if len(shorter) == len(shape):
@@ -270,13 +275,7 @@ def _deep_text(value: str, limit: int) -> bool:
     bare = b"".join(shape.split(b'"')[::2])
     if _openers(shape) - _openers(bare) > limit:
         return too_deep(text, limit)  # strings that may hold JSON text of their own
-    shape = bare.translate(_SQUARE)
-    for _ in range(limit):
-        shorter = shape.replace(b"[]", b"")
-        if len(shorter) == len(shape):
-            return False
-        shape = shorter
-    return b"[]" in shape
+    return _brackets_deeper(bare.translate(_SQUARE), limit)
 
 
 def format_of(path: Path) -> str | None:
