@@ -114,9 +114,8 @@ class DaskPartitions:
         else:
             partials = checked.compute()
         started = parallel.mark(run)
-        merge = parallel.Merge(run)
+        merge = parallel.Merge(run, recipe.limits)
         try:
-            merge.limits = recipe.limits
             for partial, task in zip(partials, tasks, strict=True):
                 merge.add(partial, task)
             merge.finish()

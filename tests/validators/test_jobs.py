@@ -244,10 +244,7 @@ def test_hostile_lines_read_as_one_process_reads_them(export: Path, tmp_path: Pa
     """CR-only line ends and a line past max_line_bytes: --jobs 2 reads every line exactly as
     --jobs 1 does (a file with no LF at all is one line too long to cut into spans, so the
     workers get the reader's lines)."""
-    hostile = tmp_path / "export"
-    hostile.mkdir()
-    for path in export.iterdir():
-        (hostile / path.name).write_bytes(path.read_bytes())
+    hostile = copy_export(export, tmp_path / "export")
     runs = hostile / "restore_runs.ndjson"
     lines = runs.read_bytes().split(b"\n")
     lines[3] = b'{"id": 1, "status": "' + b"x" * 5000 + b'"}'
