@@ -56,9 +56,7 @@ def truth_report(
         ).run(source)
         figures = gather.finish(source, result.tallies)
     else:
-        result, figures = _two_passes(
-            source, assumptions, chosen, examples, codes, jobs=jobs, partitions=partitions
-        )
+        result, figures = _two_passes(source, assumptions, chosen, examples, codes, partitions)
     return build_report(
         figures,
         assumptions,
@@ -75,16 +73,14 @@ def _two_passes(
     policy: EvidencePolicy,
     examples: int,
     codes: Any,
-    *,
-    jobs: int,
-    partitions: PartitionRunner | None,
+    partitions: PartitionRunner,
 ) -> tuple[ValidationResult, Figures]:
-    """The engine's pass in ``jobs`` processes (or partitions), then the derivations'."""
+    """The engine's pass with restore_runs checked by ``partitions``, then the derivations'
+    (contract models, read in this process)."""
     tally = {table: nullable_columns(TABLE_MODELS[table]) for table in COUNTED_TABLES}
     engine = Engine(
         assumptions,
         codes=codes,
-        jobs=jobs,
         count_applicable=codes,
         tally=tally,
         partitions=partitions,
