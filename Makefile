@@ -8,7 +8,7 @@ DEMO := demo-out
 
 .PHONY: test lint types schemas-check pytest demo schemas bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/restore_contracts/_textscan.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -166,6 +166,12 @@ def text_converter(table: str, zone: tzinfo = UTC) -> FastConvert | None:
 
 _IDS = re.compile(r"[1-9][0-9]{0,17}(?:,[1-9][0-9]{0,17})*").fullmatch
 _COUNTS = re.compile(r"(?:0|[1-9][0-9]{0,17})(?:,(?:0|[1-9][0-9]{0,17}))*").fullmatch
+integers: Callable[[Sequence[str | None], bool], list[int | None] | None] | None
+try:
+    from restore_contracts._textscan import integers
+except ImportError:  # built without a C compiler
+    integers = None
+
 _ALL_INTEGERS: dict[Callable[[str], Any], Callable[[str], Any]] = {_id: _IDS, _count: _COUNTS}
 """The same patterns as ``_INTEGERS``, for a whole column joined by commas."""
 
@@ -178,11 +184,16 @@ class _Checked(list[Any]):
 def _integers(values: Sequence[str | None], one: Callable[[str], Any], every: Any) -> list[Any]:
     """An id or count column converted: integers, None, or _REFUSED for other text.
 
-    A column without NULLs is matched whole: its values joined by commas match
+    In C where it is built (``_textscan.c``: the same patterns, a column at a
+    time). Else a column without NULLs is matched whole: its values joined by commas match
     the pattern of comma-separated integers only when each value is one integer
     (a value holding a comma adds a comma, which the count catches).
     """
-    if None not in values:
+    if integers is not None:
+        whole = integers(values, one is _COUNT)
+        if whole is not None:
+            return whole
+    elif None not in values:
         joined = ",".join(values)  # type: ignore[arg-type]
         if every(joined) is not None and joined.count(",") == len(values) - 1:
             return list(map(int, values))  # type: ignore[arg-type]

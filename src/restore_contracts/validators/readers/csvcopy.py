@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, count, repeat
 from operator import add, and_, gt
 from typing import BinaryIO
@@ -38,6 +39,10 @@ from restore_contracts.validators.rules.parse import (
     TRUNCATED,
 )
 from restore_contracts.validators.source import Record
+
+SplitBlock = Callable[[list[str], int, int], "tuple[list[list[str | None]], list[int]] | None"]
+"""One-line records, the header's width, the depth limit -> (columns, indexes of records with
+more opening brackets than the limit), or None where the records need :func:`_block`'s steps."""
 
 _LIMITS = Limits()
 Line = tuple[int, str, str]
@@ -186,10 +191,8 @@ def _records_text(
         lines = len(texts) if texts is not None else len(batch)
         while position < lines:
             if odd is not None and not pending and not again and number + position > 0:
-                try:
-                    end = odd.index(1, position)
-                except ValueError:
-                    end = lines
+                at = bisect_left(odd, position)
+                end = odd[at] if at < len(odd) else lines
                 if end > position:
                     run = texts[position:end]  # type: ignore[index]
                     if batch:  # line ends still on (no CR in a chunk read whole)
@@ -214,18 +217,13 @@ _ENDS = repeat("\r\n")
 
 
 def _lines(chunk: bytes | list[bytes]) -> tuple[list[bytes], list[str] | None, list[int] | None]:
-    """A chunk's lines: as bytes (empty when not needed), as text, and 1 for each with an
-    odd number of quotes, else 0 (both None when a line is not read or not UTF-8: line by
+    """A chunk's lines: as bytes (empty when not needed), as text, and the indexes of those
+    with an odd number of quotes (both None when a line is not read or not UTF-8: line by
     line). Lines read whole without a CR are decoded at once and split at their LFs."""
     if isinstance(chunk, bytes):
-        if b"\r" not in chunk:
-            try:
-                texts = chunk.decode("utf-8").split("\n")
-            except UnicodeDecodeError:
-                pass
-            else:
-                texts.pop()  # (a chunk read whole ends at a LF)
-                return [], texts, list(map(and_, map(str.count, texts, _QUOTE), _ONE))
+        whole = lines_of(chunk)
+        if whole is not None:
+            return [], whole[0], whole[1]
         chunk = chunk.splitlines(True)
     decoded = _whole_lines(chunk)
     if decoded is None:
@@ -233,21 +231,50 @@ def _lines(chunk: bytes | list[bytes]) -> tuple[list[bytes], list[str] | None, l
     return chunk, decoded[0], decoded[1]
 
 
+def _lines_of_in_python(chunk: bytes) -> tuple[list[str], list[int]] | None:
+    """The lines of a chunk read whole (it ends at a LF) as text, and the indexes of those
+    with an odd number of quotes; None when it holds a CR or is not UTF-8."""
+    if b"\r" in chunk:
+        return None
+    try:
+        texts = chunk.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    texts.pop()  # (a chunk read whole ends at a LF)
+    return texts, _odd(texts)
+
+
+def _odd(texts: list[str]) -> list[int]:
+    """The indexes of the texts with an odd number of quotes (a quoted field goes on past the
+    line, or a stray quote)."""
+    return list(compress(count(), map(and_, map(str.count, texts, _QUOTE), _ONE)))
+
+
 def _whole_lines(batch: list[bytes]) -> tuple[list[str], list[int]] | None:
-    """The lines of a batch as text, and 1 for each with an odd number of quotes (a quoted
-    field goes on past it, or a stray quote), else 0; None when a line is not read or not
-    UTF-8 (the batch is read line by line)."""
+    """The lines of a batch as text, and the indexes of those with an odd number of quotes;
+    None when a line is not read or not UTF-8 (the batch is read line by line)."""
     if Unreadable in set(map(type, batch)):
         return None
     try:
         texts = list(map(bytes.decode, batch))
     except UnicodeDecodeError:
         return None
-    return texts, list(map(and_, map(str.count, texts, _QUOTE), _ONE))
+    return texts, _odd(texts)
 
 
 _QUOTE = repeat('"')
 _ONE = repeat(1)
+
+split_block: SplitBlock | None
+LinesOf = Callable[[bytes], "tuple[list[str], list[int]] | None"]
+"""A chunk read whole -> its lines as text and the indexes of those with an odd number of
+quotes, or None (see :func:`_lines_of_in_python`)."""
+lines_of: LinesOf
+try:
+    from restore_contracts._textscan import lines_of, split_block
+except ImportError:  # built without a C compiler: the csv module's steps alone, slower
+    split_block = None
+    lines_of = _lines_of_in_python
 
 
 def _record(lines: list[Line]) -> tuple[int, str | None, str, str]:
@@ -491,6 +518,11 @@ def _block(
     """The records as one :class:`Block`, when each is split whole by the csv module as
     :func:`split_records` splits it and fits the header; else None (split one by one).
 
+    Where the C splitter is built (``_textscan.c``), it splits the block first: it
+    reads each record as :func:`split_record` does and gives the whole block back
+    when one record needs a step below, so a block it splits needs only the depth
+    check of its records with many brackets.
+
     The steps of :func:`_split_like`, a column or the whole group at a time: a
     record holding a line end (``ends``: whether one may) is split by
     :func:`split_record`; a value holding a quote but no comma is looked at with
@@ -501,6 +533,14 @@ def _block(
     width = len(header)
     if width <= 1:
         return None
+    depth = limits.max_depth
+    if split_block is not None:
+        in_c = split_block(texts, width, depth)
+        if in_c is not None:
+            scanned, deep = in_c
+            if any(deep_field(texts[i], [values[i] for values in scanned], depth) for i in deep):
+                return None
+            return Block(header, list(lines), scanned)  # type: ignore[arg-type]
     special: list[int] = []
     """Records holding a line end: split by split_record, by its rules."""
     source = texts
@@ -558,7 +598,6 @@ def _block(
             split[index] = fields
             for column, value in zip(columns, fields, strict=True):
                 column[index] = value  # type: ignore[index]
-    depth = limits.max_depth
     brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
     for index in compress(count(), map(depth.__lt__, brackets)):
         if deep_field(texts[index], split[index], depth):

@@ -36,8 +36,10 @@ from restore_contracts.validators.readers._common import (
 from restore_contracts.validators.readers.csvcopy import (
     Block,
     Item,
+    SplitBlock,
     duplicated,
     fit_header,
+    lines_of,
     records_of,
 )
 from restore_contracts.validators.rules.parse import (
@@ -48,6 +50,11 @@ from restore_contracts.validators.rules.parse import (
 from restore_contracts.validators.source import Record
 
 _LIMITS = Limits()
+split_tsv_block: SplitBlock | None
+try:
+    from restore_contracts._textscan import split_tsv_block
+except ImportError:  # built without a C compiler: split in Python, slower
+    split_tsv_block = None
 _SPLIT = re.compile(r"\\.|\t", re.S)
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPED = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
@@ -143,15 +150,19 @@ def _records(
 def _run(data: bytes) -> list[str] | None:
     """The records of lines, when each line is one (as :func:`_record` gives them: the LF
     and a CR before it dropped); None when a line is not UTF-8 or ends in an escape."""
-    try:
-        texts = data.decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        return None
-    if data.endswith(b"\n"):
-        texts.pop()
+    if data.endswith(b"\n") and (whole := lines_of(data)) is not None:
+        texts = whole[0]  # (no CR in them)
         ended = len(texts)
     else:
-        ended = len(texts) - 1  # the last line has no LF: nothing of its end is dropped
+        try:
+            texts = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            return None
+        if data.endswith(b"\n"):
+            texts.pop()
+            ended = len(texts)
+        else:
+            ended = len(texts) - 1  # the last line has no LF: nothing of its end is dropped
     if b"\\" in data:
         for index in compress(range(ended), map(str.endswith, texts, _ESCAPED_ENDS)):
             body = texts[index].removesuffix("\r")
@@ -276,7 +287,8 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
     records are split at their tabs together (a column is then every width-th
     value) and ``NULL`` is made None a column at a time; a record with a
     backslash is split by :func:`split_fields` on its own (an escaped tab is
-    text, ``\\N`` NULL) and put in its place.
+    text, ``\\N`` NULL) and put in its place. Where the C splitter is built
+    (``_textscan.c``), it splits every record as :func:`split_fields` does.
     """
     width = len(header)
     lines = range(first, first + len(texts))
@@ -286,6 +298,15 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
         texts = [text for _, text in kept]
     if not texts:
         return Block(header, [], [])
+    depth = limits.max_depth
+    if split_tsv_block is not None:
+        in_c = split_tsv_block(texts, width, depth)
+        if in_c is None:
+            return None  # a record with another field count
+        scanned, deep = in_c
+        if any(deep_field(texts[i], [values[i] for values in scanned], depth) for i in deep):
+            return None
+        return Block(header, list(lines), scanned)  # type: ignore[arg-type]
     escaped = {
         index: split_fields(texts[index])
         for index in compress(count(), map(str.__contains__, texts, _BACKSLASH))
@@ -313,7 +334,6 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
         for index, fields in escaped.items():
             for values, value in zip(columns, fields, strict=True):
                 values[index] = value  # type: ignore[index]
-    depth = limits.max_depth
     brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
     for index in compress(count(), map(depth.__lt__, brackets)):
         values = [column[index] for column in columns]
