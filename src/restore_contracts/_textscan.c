@@ -1,21 +1,28 @@
-/* Split one-line CSV records as PostgreSQL's COPY writes them, column by column, in C.
+/* The C text scanner: the steps of reading CSV and TSV exports that Python does slowly.
  *
- * Why it exists: Python's csv module cannot tell NULL (an empty unquoted
- * field) from an empty string (""), so the reader splits with it and then
- * looks at records again; on exports whose JSON columns are long quoted text
- * that costs more than the validation itself. This splitter reads exactly what
- * ``restore_contracts.validators.readers.csvcopy.split_record`` reads, for the
- * records it accepts, and gives up on every other block (the Python reader then
- * splits it as before, so every problem is reported by the same code):
+ * Why it exists: Python's csv module cannot tell NULL (an empty unquoted field)
+ * from an empty string (""), so the CSV reader split with it and then looked at
+ * records again; decoding a chunk, splitting it into lines and counting each
+ * line's quotes are three passes; and id columns were matched by a regular
+ * expression. On exports whose JSON columns are long quoted text that cost more
+ * than the validation itself (CSV at about half the NDJSON rate). Each function
+ * here reads exactly what the Python code it stands in for reads, and hands the
+ * work back (None) wherever that code must look closer, so every problem is
+ * still found and reported by the Python readers
+ * (tests/validators/test_textscan.py holds them to each other):
  *
- *   split_block(texts, width, depth) -> (columns, deep) | None
+ *   lines_of(chunk) -> (texts, odd) | None            csvcopy._lines_of_in_python
+ *   split_block(texts, width, depth) -> (columns, deep) | None     csvcopy.split_record
+ *   split_tsv_block(texts, width, depth) -> (columns, deep) | None    tsv.split_fields
+ *   integers(values, zero) -> list | None                textrows._ID / textrows._COUNT
  *
  * texts: records without their line end; width: the header's field count;
- * columns: ``width`` lists, a value per record (str, or None for NULL);
- * deep: the indexes of records holding more than ``depth`` opening brackets
- * (the caller looks at their values). None when a record holds a line end, a
- * quote inside an unquoted field, text after a closing quote, a quoted field
- * that does not end, or a field count other than ``width``.
+ * columns: ``width`` lists, a value per record (str, or None for NULL); deep:
+ * the indexes of records with a value holding more than ``depth`` opening
+ * brackets (the caller looks at those values). A block is handed back when a
+ * record has a field count other than ``width``, and for CSV when it holds a
+ * line end, a quote inside an unquoted field, text after a closing quote or a
+ * quoted field that does not end.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -42,12 +49,12 @@ typedef struct {
         return value;                                                                         \
     }
 
-
 UNESCAPE(Py_UCS2)
 UNESCAPE(Py_UCS4)
 
-/* Split one record into column slot ``row`` of out: 1 when it fits, 0 when the block is given
- * up, -1 on a Python error. ``brackets`` gets the count of '[' and '{'. */
+/* Split one CSV record into column slot ``row`` of out: 1 when it fits, 0 when the block is
+ * handed back, -1 on a Python error. ``brackets`` gets the most opening brackets ('[' and
+ * '{') in one value. */
 #define SPLIT(TYPE)                                                                           \
     static int split_##TYPE(PyObject *text, const TYPE *data, Py_ssize_t size, int kind,      \
                             Out *out, Py_ssize_t row, Py_ssize_t *brackets) {                 \
@@ -499,7 +506,15 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_textscan", NULL, -1, methods, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "_textscan",
+    "The C text scanner of the CSV and TSV readers: lines, records and id columns.",
+    -1,
+    methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC PyInit__textscan(void) { return PyModule_Create(&module); }

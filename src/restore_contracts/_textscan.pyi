@@ -1,4 +1,5 @@
-"""The CSV splitter in C (``_textscan.c``): one-line records split column by column."""
+"""The C text scanner (``_textscan.c``): lines, CSV and TSV records and id columns, read as the
+Python readers read them, or None where those must look closer."""
 
 from collections.abc import Sequence
 

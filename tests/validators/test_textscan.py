@@ -29,7 +29,7 @@ from restore_contracts.validators.readers import csvcopy, tsv
 from restore_contracts.validators.readers.csvcopy import _lines_of_in_python, split_record
 from restore_contracts.validators.readers.tsv import split_fields
 
-from .test_text_blocks import _hostile_worlds, _write
+from .test_text_blocks import _findings, _hostile_worlds, _write
 
 _ALPHABET = st.sampled_from(list('ab,"{[]}\t\r\n \x00é\u20ac\U0001f600\\N01'))
 _TEXT = st.text(_ALPHABET, max_size=24)
@@ -208,17 +208,6 @@ def _records(spec: str) -> Iterator[tuple[Any, ...]]:
         for table in source.tables():
             for r in source.records(table):
                 yield r.table, r.line, r.data, r.problem
-    finally:
-        source.close()
-
-
-def _findings(spec: str) -> list[Any]:
-    from restore_contracts.config import Assumptions
-    from restore_contracts.validators import validate
-
-    source = open_source(spec)
-    try:
-        return list(validate(source, Assumptions()).findings)
     finally:
         source.close()
 
