@@ -41,8 +41,9 @@ from restore_contracts.validators.rules.parse import (
 from restore_contracts.validators.source import Record
 
 SplitBlock = Callable[[list[str], int, int], "tuple[list[list[str | None]], list[int]] | None"]
-"""One-line records, the header's width, the depth limit -> (columns, indexes of records with
-more opening brackets than the limit), or None where the records need :func:`_block`'s steps."""
+"""One-line records, the header's width, the depth limit -> (columns, indexes of records with a
+value holding more opening brackets than the limit), or None where the records need the
+Python reader's steps."""
 
 _LIMITS = Limits()
 Line = tuple[int, str, str]
