@@ -15,6 +15,7 @@
  *   split_block(texts, width, depth) -> (columns, deep) | None     csvcopy.split_record
  *   split_tsv_block(texts, width, depth) -> (columns, deep) | None    tsv.split_fields
  *   integers(values, zero) -> list | None                textrows._ID / textrows._COUNT
+ *   line_ends(buffer, start, end) -> int                          parallel._line_ends
  *
  * texts: records without their line end; width: the header's field count;
  * columns: ``width`` lists, a value per record (str, or None for NULL); deep:
@@ -347,6 +348,42 @@ done:
     return result;
 }
 
+/* line_ends(buffer, start, end) -> int: the line ends in buffer[start:end] as the readers
+ * count them (LF, CRLF and a lone CR each end one): parallel.py's _line_ends, which the
+ * parent of --jobs runs over every byte of an NDJSON file to number each span's first line,
+ * in one counting pass (a CR is rare: without one, LFs only). */
+static PyObject *line_ends(PyObject *Py_UNUSED(module), PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "y*nn", &view, &start, &end)) return NULL;
+    if (start < 0) start = 0;
+    if (end > view.len) end = view.len;
+    const unsigned char *data = (const unsigned char *)view.buf;
+    Py_ssize_t found = 0;
+    if (start < end) {
+        Py_ssize_t size = end - start;
+        const unsigned char *p = data + start;
+        if (memchr(p, '\r', size) == NULL) {
+            /* memchr from one LF to the next: at memory speed for lines of any length but
+             * the shortest */
+            const unsigned char *at = p, *stop = p + size;
+            while ((at = memchr(at, '\n', stop - at)) != NULL) {
+                found++;
+                at++;
+            }
+        } else {
+            for (Py_ssize_t i = 0; i < size; i++) {
+                if (p[i] == '\n')
+                    found++;
+                else if (p[i] == '\r' && (i + 1 == size || p[i + 1] != '\n'))
+                    found++; /* a lone CR; a CR before a LF ends the line with the LF */
+            }
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
 /* integers(values, zero) -> list | None: a column of ids (``zero`` false: [1-9][0-9]{0,17})
  * or counts (``zero`` true: 0 as well) as integers, None kept; None when a value is other
  * text (the caller converts the column value by value). textrows.py's patterns, in C. */
@@ -489,6 +526,9 @@ static PyObject *split_tsv_block(PyObject *Py_UNUSED(module), PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
+    {"line_ends", line_ends, METH_VARARGS,
+     "line_ends(buffer, start, end) -> int: LF, CRLF and lone CR line ends in "
+     "buffer[start:end]."},
     {"integers", integers, METH_VARARGS,
      "integers(values, zero) -> list | None: a column of id (or, with zero, count) text as "
      "integers, None kept; None when a value is other text."},

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from restore_contracts.cli import cli
 from restore_contracts.config import Assumptions
-from restore_contracts.validators import parallel
+from restore_contracts.validators import parallel, spill
 from restore_contracts.validators.engine import Engine
 from restore_contracts.validators.readers import _common, open_sources
 
@@ -109,6 +109,39 @@ def test_report_bytes_identical(export: Path, fmt: str, small_partitions: list[i
     assert (one.exit_code, one.output) == (three.exit_code, three.output)
     assert one.exit_code == 1
     assert len(small_partitions) > 2 * 20  # two runs, each of dozens of partitions
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit"])
+def test_pickled_findings_read_back_alike(
+    export: Path, fmt: str, small_partitions: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers send their findings pickled and the parent writes them to its log's file as
+    they are (past the findings kept in memory; read when a repeated key's finding goes among
+    them): the report is still --jobs 1's, byte for byte."""
+    monkeypatch.setattr(spill, "MEMORY_FINDINGS", 20)
+    monkeypatch.setattr(parallel, "PICKLED_FROM", 1)
+    written: list[bool] = []
+    extend_pickled = spill.FindingLog.extend_pickled
+
+    def counted(self: spill.FindingLog, data: bytes, count: int) -> bool:
+        written.append(extend_pickled(self, data, count))
+        return written[-1]
+
+    monkeypatch.setattr(spill.FindingLog, "extend_pickled", counted)
+    read: list[int] = []
+    loads = parallel.Pickled.findings
+
+    def loaded(self: parallel.Pickled) -> list[Any]:
+        read.append(self.count)
+        return loads(self)
+
+    monkeypatch.setattr(parallel.Pickled, "findings", loaded)
+    one = invoke("validate", str(export), "--format", fmt, "--jobs", "1")
+    two = invoke("validate", str(export), "--format", fmt, "--jobs", "2")
+    assert (one.exit_code, one.output) == (two.exit_code, two.output)
+    assert written.count(True) > 10  # written as they are
+    # read: the first findings (kept in memory), and those a repeated key's finding joins
+    assert len(read) > written.count(False) > 0
 
 
 def test_engine_results_identical(export: Path, small_partitions: list[int]) -> None:

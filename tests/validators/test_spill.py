@@ -49,6 +49,43 @@ def test_log_reads_back_in_order() -> None:
     assert (bool(FindingLog()), bool(log)) == (False, True)
 
 
+@pytest.mark.parametrize(
+    "sizes", [[1] * 300, [5000], [4196], [99, 1, 4096, 4097, 3, 8200], [100, 0, 7]]
+)
+def test_extend_keeps_what_append_keeps(sizes: list[int]) -> None:
+    """Adding a list at a time keeps the same findings in memory and in the file, in chunks
+    of the same size, as adding them one by one (also from an iterator, not a list)."""
+    expected = findings(sum(sizes))
+    by_one, by_list, by_iter = FindingLog(keep=100), FindingLog(keep=100), FindingLog(keep=100)
+    for finding in expected:
+        by_one.append(finding)
+    start = 0
+    for size in sizes:
+        by_list.extend(expected[start : start + size])
+        by_iter.extend(iter(expected[start : start + size]))
+        start += size
+
+    def state(log: FindingLog) -> tuple[object, ...]:
+        return (log._head, log._spilled, log._tail, list(log))
+
+    assert state(by_list) == state(by_one)
+    assert state(by_iter) == state(by_one)
+
+
+def test_pickled_findings_join_in_order() -> None:
+    """Findings given pickled are written as they are once the log spills (and refused while
+    findings stay in memory); read back, they stand between those added before and after."""
+    expected = findings(300)
+    log = FindingLog(keep=100)
+    log.extend(expected[:90])
+    assert log.extend_pickled(pickle.dumps(expected[90:120]), 30) is False
+    log.extend(expected[90:105])
+    assert log.extend_pickled(pickle.dumps(expected[105:200]), 95) is True
+    log.append(expected[200])
+    assert log.extend_pickled(pickle.dumps(expected[201:300]), 99) is True
+    assert (list(log), len(log)) == (expected, 300)
+
+
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
     """An export whose 300 restore runs each carry one finding, and a few two."""

@@ -14,6 +14,7 @@ only slower, which nothing else would notice.
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore_contracts import _textscan
-from restore_contracts._textscan import integers, lines_of, split_block, split_tsv_block
-from restore_contracts.validators import open_source, textrows
+from restore_contracts._textscan import (
+    integers,
+    line_ends,
+    lines_of,
+    split_block,
+    split_tsv_block,
+)
+from restore_contracts.validators import open_source, parallel, textrows
 from restore_contracts.validators.readers import csvcopy, tsv
 from restore_contracts.validators.readers.csvcopy import _lines_of_in_python, split_record
 from restore_contracts.validators.readers.tsv import split_fields
@@ -202,6 +209,33 @@ class TestIntegers:
         assert integers(values, zero) == expected
 
 
+class TestLineEnds:
+    def test_every_kind_of_line_end(self, tmp_path: Path) -> None:
+        """LF, CRLF and a lone CR each end a line, also at the ends of the range and in a
+        mapped file (as --jobs counts a span)."""
+        data = b"a\nb\r\nc\rd\r\r\n\n\re"
+        assert line_ends(data, 0, len(data)) == 7
+        assert [line_ends(data, 0, end) for end in (2, 3, 4, 6)] == [1, 1, 2, 2]
+        assert (line_ends(data, 3, 4), line_ends(data, 5, 5), line_ends(data, -4, 99)) == (1, 0, 7)
+        path = tmp_path / "lines"
+        path.write_bytes(data)
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            assert line_ends(m, 2, 11) == parallel._line_ends(m, 2, 11) == 4
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b"x", b"\xff"]), max_size=40).map(
+            b"".join
+        ),
+        st.integers(-2, 64),
+        st.integers(0, 66),
+    )
+    def test_counts_what_python_counts(self, data: bytes, start: int, end: int) -> None:
+        """Any bytes, any range in them: the parent's Python count."""
+        start, end = max(start, 0), min(max(start, end), len(data))
+        assert line_ends(data, start, end) == parallel._line_ends(data, start, end)  # type: ignore[arg-type]
+
+
 def _records(spec: str) -> Iterator[tuple[Any, ...]]:
     source = open_source(spec)
     try:
@@ -240,9 +274,16 @@ def test_hostile_exports_read_alike_with_and_without_c(
 
 def test_the_scanner_is_built() -> None:
     """The readers use it (an install without a C compiler runs without it, slower)."""
-    assert (csvcopy.split_block, csvcopy.lines_of, tsv.split_tsv_block, textrows.integers) == (
+    assert (
+        csvcopy.split_block,
+        csvcopy.lines_of,
+        tsv.split_tsv_block,
+        textrows.integers,
+        parallel.line_ends,
+    ) == (
         _textscan.split_block,
         _textscan.lines_of,
         _textscan.split_tsv_block,
         _textscan.integers,
+        _textscan.line_ends,
     )

@@ -22,11 +22,12 @@ import io
 import mmap
 import multiprocessing
 import os
+import pickle
 import signal
 import stat
 from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -39,6 +40,7 @@ from restore_contracts.validators.index import IdSet, as_id, lower_id
 from restore_contracts.validators.readers._common import Limits, Meter, line_batches
 from restore_contracts.validators.readers.ndjson import BLANK, copy_text_check, parse_line
 from restore_contracts.validators.source import Source
+from restore_contracts.validators.spill import FindingLog
 from restore_contracts.validators.tables import RESTORE_RUNS
 from restore_contracts.validators.tally import TableTally
 
@@ -98,7 +100,8 @@ class KeyLog:
 class Partial:
     """What checking one partition found: mergeable in reading order."""
 
-    findings: list[Finding]
+    findings: list[Finding] | Pickled
+    """The partition's findings (pickled when a worker sends many, see :class:`Pickled`)."""
     rows: int
     keys: list[int]
     starts: array[int]
@@ -165,7 +168,16 @@ class Merge:
         ids = run.ids
         repeated = [i for i, key in enumerate(partial.keys) if not ids.add(key)]
         findings = partial.findings
-        if repeated and run.check_duplicates:
+        duplicates = bool(repeated and run.check_duplicates)
+        if isinstance(findings, Pickled):
+            log = run.findings
+            written = (
+                not duplicates
+                and isinstance(log, FindingLog)
+                and log.extend_pickled(findings.data, findings.count)
+            )
+            findings = [] if written else findings.findings()
+        if duplicates:
             batch = lines_of(task, self.limits)
             where = _keyed_lines(run, batch)
             location = batch[0]
@@ -394,7 +406,7 @@ def spans(files: list[Any], size: int, *, exact: bool = False) -> Iterator[Span]
                     yield part.name, number, str(path), start, end - start
                     if meter is not None:
                         meter.value += end - start
-                    number += _line_ends(mapped, start, end)
+                    number += line_ends(mapped, start, end)
                     start = end
 
 
@@ -418,6 +430,12 @@ def _line_ends(mapped: mmap.mmap, start: int, end: int) -> int:
     return found + mapped[position:end].count(b"\n")
 
 
+line_ends: Callable[[mmap.mmap, int, int], int]
+try:
+    from restore_contracts._textscan import line_ends
+except ImportError:  # built without a C compiler: a few fast searches per line
+    line_ends = _line_ends
+
 _WORKER: list[Any] = []
 """The table run a worker process checks partitions with, set once when the worker starts
 (inherited from the parent by fork, never pickled); empty in the parent."""
@@ -432,8 +450,33 @@ def _start_worker(run: _TableRun, limits: Limits) -> None:
     _WORKER[:] = [run, limits]
 
 
+@dataclass(slots=True)
+class Pickled:
+    """A partition's findings as ``pickle.dumps(list)``, as a worker sends them: the parent
+    writes them to its log's file as they are (:meth:`FindingLog.extend_pickled`) and reads
+    them only when it must (the first findings of a run, a repeated key's finding to put
+    among them)."""
+
+    data: bytes
+    count: int
+
+    def findings(self) -> list[Finding]:
+        loaded: list[Finding] = pickle.loads(self.data)
+        return loaded
+
+
+PICKLED_FROM = 64
+"""A worker sends a partition's findings pickled from this many on (fewer go as a list)."""
+
+
 def _check_in_worker(task: Task) -> Partial:
-    return check_partition(_WORKER[0], lines_of(task, _WORKER[1]))
+    partial = check_partition(_WORKER[0], lines_of(task, _WORKER[1]))
+    found = partial.findings
+    if isinstance(found, list) and len(found) >= PICKLED_FROM:
+        partial.findings = Pickled(
+            pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL), len(found)
+        )
+    return partial
 
 
 def read_in_parallel(run: _TableRun, source: Source, jobs: int) -> bool:

@@ -67,18 +67,50 @@ class FindingLog:
             self._spill()
 
     def extend(self, findings: Iterable[Finding]) -> None:
-        """Add findings at the end, in order."""
-        for finding in findings:
-            self.append(finding)
+        """Add findings at the end, in order: what :meth:`append` does one by one, a list at a
+        time (a ``--jobs`` merge adds a partition's findings at once)."""
+        items = findings if type(findings) is list else list(findings)
+        head = self._head
+        if self._file is None and len(head) < self._keep:
+            room = self._keep - len(head)
+            head.extend(items[:room])
+            if len(items) <= room:
+                return
+            items = items[room:]
+        tail = self._tail + items
+        start = 0
+        while len(tail) - start >= CHUNK:
+            self._tail = tail[start : start + CHUNK]
+            self._spill()
+            start += CHUNK
+        self._tail = tail[start:]
+
+    def extend_pickled(self, data: bytes, count: int) -> bool:
+        """Add ``count`` findings given as ``pickle.dumps(list_of_findings)`` at the end
+        without reading them, when every one would go to the file anyway (the first
+        ``keep`` are all in memory): a ``--jobs`` worker pickles its partition's findings
+        once, and the parent writes them as they are instead of reading and pickling them
+        again. False, with nothing added, while findings still stay in memory."""
+        if self._file is None and len(self._head) < self._keep:
+            return False
+        if self._tail:
+            self._spill()
+        self._write(data)
+        self._spilled += count
+        return True
 
     def _spill(self) -> None:
+        self._write(pickle.dumps(self._tail, protocol=pickle.HIGHEST_PROTOCOL))
+        self._spilled += len(self._tail)
+        self._tail = []
+
+    def _write(self, data: bytes) -> None:
+        """Append one pickled list of findings to the file."""
         if self._file is None:
             # Lives as long as the log (closed by clear() or when the log is collected).
             self._file = tempfile.TemporaryFile(prefix="restore-contracts-findings-")  # noqa: SIM115
         self._file.seek(0, 2)
-        pickle.dump(self._tail, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._spilled += len(self._tail)
-        self._tail = []
+        self._file.write(data)
 
     def __iter__(self) -> Iterator[Finding]:
         yield from self._head
