@@ -9,8 +9,10 @@ before a decoder recurses into a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import add
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -259,6 +261,28 @@ def deep_field(record: str, values: Sequence[str | None], limit: int) -> bool:
     )
 
 
+def many_brackets(texts: list[str], limit: int) -> Iterator[int]:
+    """The indexes of the records holding more opening brackets than ``limit`` in all: the
+    only ones :func:`deep_field` can find too deep."""
+    brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
+    return compress(count(), map(limit.__lt__, brackets))
+
+
+def any_too_deep(
+    texts: list[str],
+    columns: Sequence[Sequence[str | None]],
+    indexes: Iterable[int],
+    limit: int,
+) -> bool:
+    """Whether a record among ``indexes`` has a value nesting deeper than ``limit``: the
+    depth check of a block of CSV or TSV records split column by column."""
+    return any(deep_field(texts[i], [values[i] for values in columns], limit) for i in indexes)
+
+
+_OPEN_LIST = repeat("[")
+_OPEN_MAP = repeat("{")
+
+
 _SHAPE = bytes(sorted(set(range(256)) - set(b'[]{}"')))
 """Every byte but brackets and quotes (deleted to leave a text's shape)."""
 
@@ -313,12 +337,14 @@ __all__ = (
     "Limits",
     "Meter",
     "Unreadable",
+    "any_too_deep",
     "deep_field",
     "endless",
     "format_of",
     "line_batches",
     "line_chunks",
     "line_problem",
+    "many_brackets",
     "nested_too_deep",
     "problem",
     "table_of",

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, count, repeat
-from operator import add, and_, gt
+from operator import and_, gt
 from typing import BinaryIO
 
 from restore_contracts.validators.readers._common import (
@@ -24,8 +24,10 @@ from restore_contracts.validators.readers._common import (
     Limits,
     Meter,
     Unreadable,
+    any_too_deep,
     deep_field,
     line_chunks,
+    many_brackets,
     nested_too_deep,
     problem,
 )
@@ -539,7 +541,7 @@ def _block(
         in_c = split_block(texts, width, depth)
         if in_c is not None:
             scanned, deep = in_c
-            if any(deep_field(texts[i], [values[i] for values in scanned], depth) for i in deep):
+            if any_too_deep(texts, scanned, deep, depth):
                 return None
             return Block(header, list(lines), scanned)  # type: ignore[arg-type]
     special: list[int] = []
@@ -599,10 +601,8 @@ def _block(
             split[index] = fields
             for column, value in zip(columns, fields, strict=True):
                 column[index] = value  # type: ignore[index]
-    brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
-    for index in compress(count(), map(depth.__lt__, brackets)):
-        if deep_field(texts[index], split[index], depth):
-            return None
+    if any_too_deep(texts, columns, many_brackets(texts, depth), depth):
+        return None
     return Block(header, list(lines), columns)
 
 
@@ -612,8 +612,6 @@ _COMMA = repeat(",")
 _EMPTY_INSIDE = repeat(',"",')
 _EMPTY_FIRST = repeat('"",')
 _EMPTY_LAST = repeat(',""')
-_OPEN_LIST = repeat("[")
-_OPEN_MAP = repeat("{")
 
 
 def fit_header(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from itertools import compress, count, repeat
-from operator import add
 from typing import BinaryIO
 
 from restore_contracts.errors import InputError
@@ -29,8 +28,9 @@ from restore_contracts.validators.readers._common import (
     Meter,
     Unreadable,
     _split_lf,
-    deep_field,
+    any_too_deep,
     line_chunks,
+    many_brackets,
     problem,
 )
 from restore_contracts.validators.readers.csvcopy import (
@@ -304,7 +304,7 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
         if in_c is None:
             return None  # a record with another field count
         scanned, deep = in_c
-        if any(deep_field(texts[i], [values[i] for values in scanned], depth) for i in deep):
+        if any_too_deep(texts, scanned, deep, depth):
             return None
         return Block(header, list(lines), scanned)  # type: ignore[arg-type]
     escaped = {
@@ -334,18 +334,13 @@ def _block(texts: list[str], first: int, header: list[str], limits: Limits) -> B
         for index, fields in escaped.items():
             for values, value in zip(columns, fields, strict=True):
                 values[index] = value  # type: ignore[index]
-    brackets = map(add, map(str.count, texts, _OPEN_LIST), map(str.count, texts, _OPEN_MAP))
-    for index in compress(count(), map(depth.__lt__, brackets)):
-        values = [column[index] for column in columns]
-        if deep_field(texts[index], values, depth):
-            return None
+    if any_too_deep(texts, columns, many_brackets(texts, depth), depth):
+        return None
     return Block(header, list(lines), columns)
 
 
 _BACKSLASH = repeat("\\")
 _TAB = repeat("\t")
-_OPEN_LIST = repeat("[")
-_OPEN_MAP = repeat("{")
 _NULL: dict[str | None, None] = {"NULL": None}
 """``map(_NULL.get, values, values)``: ``NULL`` as None, every other value as it is."""
 
