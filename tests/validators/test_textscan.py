@@ -31,12 +31,15 @@ from restore_contracts._textscan import (
     split_block,
     split_tsv_block,
 )
+from restore_contracts.generators import build_random
+from restore_contracts.generators.writers import write_worlds
 from restore_contracts.validators import open_source, parallel, textrows
 from restore_contracts.validators.readers import csvcopy, tsv
 from restore_contracts.validators.readers.csvcopy import _lines_of_in_python, split_record
 from restore_contracts.validators.readers.tsv import split_fields
 
 from .test_text_blocks import _findings, _hostile_worlds, _write
+from .test_text_rows import write_tsv
 
 _ALPHABET = st.sampled_from(list('ab,"{[]}\t\r\n \x00é\u20ac\U0001f600\\N01'))
 _TEXT = st.text(_ALPHABET, max_size=24)
@@ -270,6 +273,42 @@ def test_hostile_exports_read_alike_with_and_without_c(
     _without_c(monkeypatch)
     assert [list(_records(spec)) for spec in exports] == read
     assert [_findings(spec) for spec in exports] == found
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_block_with_json_nested_too_deep(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON column nested 200 levels (deeper than the limit, shallower than the decoders
+    refuse) in a block of well-formed records: RR023 at its line, not a row checked as if
+    read, with the C scanner and without it."""
+    worlds = list(build_random(3, 4))
+    runs = worlds[1].tables["restore_runs"]
+    runs[0]["metadata"] = {"deep": _nested(200)}
+    if fmt == "csv":
+        write_worlds(worlds, "csv", tmp_path / fmt)
+    else:
+        write_tsv(worlds, tmp_path / fmt, list(worlds[0].tables))
+    line = 2 + len(worlds[0].tables["restore_runs"])  # the header, the first world's runs
+
+    def deep() -> list[tuple[str, str, int | None]]:
+        return [
+            (f.code, Path(f.source).name, f.line)
+            for f in _findings(str(tmp_path / fmt))
+            if f.code == "RR023"
+        ]
+
+    expected = [("RR023", f"restore_runs.{fmt}", line)]
+    assert deep() == expected
+    _without_c(monkeypatch)
+    assert deep() == expected
+
+
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
 
 
 def test_the_scanner_is_built() -> None:
